@@ -1,0 +1,57 @@
+import type { MfaStatusCache } from './mfa-status-cache.interface.js';
+
+interface Entry {
+  mask: number;
+  expiresAt: number;
+}
+
+/**
+ * The default {@link MfaStatusCache}: a `Map` in insertion order used as an LRU list, bounded to
+ * `maxEntries` (the least recently used goes first), with a TTL per entry.
+ */
+export class InMemoryMfaStatusCache implements MfaStatusCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    /** Most entries held. */
+    readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Entries held now, expired ones not yet evicted included. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Moving the entry to the end marks it most recently used; the entry object itself is reused.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.mask;
+  }
+
+  set(key: string, mask: number, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, { mask, expiresAt: this.now() + ttlMs });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import { SDK_VERSION } from '../mfa.constants.js';
+import { hmacSha1Base64, stringToSign, type SignedParams } from './signature.js';
+
+/** The headers of a signature-mode request (API.md §2.1), `authorization` included. */
+export function signatureHeaders(
+  options: ResolvedMfaOptions,
+  method: string,
+  path: string,
+  params: SignedParams | undefined,
+  now: Date = new Date(),
+  nonce: string = randomBytes(16).toString('hex'),
+): Record<string, string> {
+  const prefix = options.flavour.headerPrefix;
+  const headers: Record<string, string> = {
+    date: now.toUTCString(),
+    [`${prefix}signature-nonce`]: nonce,
+    [`${prefix}signature-method`]: 'HMAC-SHA1',
+    [`${prefix}signature-version`]: '1.0',
+    [`${prefix}lang`]: options.lang,
+    [`${prefix}sdk-version`]: SDK_VERSION,
+  };
+  if (options.tenantId) headers[`${prefix}app-id`] = options.tenantId;
+  const signature = hmacSha1Base64(options.accessKeySecret, stringToSign(method, path, headers, params, prefix));
+  headers['authorization'] = `${options.flavour.scheme} ${options.accessKeyId}:${signature}`;
+  return headers;
+}
+
+/** The headers of a token-mode request (API.md §2.2). */
+export function tokenHeaders(options: ResolvedMfaOptions, token: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'x-authing-userpool-id': options.userPoolId,
+    'x-authing-lang': options.lang,
+    'x-authing-sdk-version': SDK_VERSION,
+  };
+  if (options.tenantId) headers['x-authing-app-id'] = options.tenantId;
+  return headers;
+}

@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { USER_ID_TYPES, type UserIdType } from './user-id-type.js';
+import { MfaTriggerDataDto } from './mfa-trigger-data.dto.js';
+
+/** Arguments naming one user: `userId` and how to read it. */
+export class UserRefDto {
+  /** The user's identifier, of the kind `userIdType` says. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  userId!: string;
+
+  /** How GenAuth reads `userId`. Default: the module's `userIdType`. */
+  @IsOptional()
+  @IsIn(USER_ID_TYPES)
+  userIdType?: UserIdType;
+}
+
+/** Arguments of {@link MfaManagementService.getMfaTriggerData}. */
+export class GetMfaTriggerDataDto extends UserRefDto {
+  /** The application; the module's `appId` when omitted. */
+  @IsString()
+  @IsNotEmpty()
+  appId!: string;
+}
+
+/** Arguments of {@link MfaManagementService.setUsersMfaStatus}. */
+export class SetUsersMfaStatusDto extends UserRefDto {
+  /** The trigger data to store for the user. */
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MfaTriggerDataDto)
+  mfaTriggerData!: MfaTriggerDataDto;
+}

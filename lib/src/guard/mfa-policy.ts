@@ -1,0 +1,91 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { factorsOfMask, parseFactor, type MfaFactor, type MfaFactorName } from '../mfa-factor.js';
+
+/** A fixed policy: one factor, a list (any of them), `{ anyOf }` or `{ allOf }`. */
+export type MfaStaticPolicy =
+  | MfaFactorName
+  | readonly MfaFactorName[]
+  | { readonly anyOf: readonly MfaFactorName[] }
+  | { readonly allOf: readonly MfaFactorName[] };
+
+/** A policy, or a function of the execution context that returns one per request. */
+export type MfaPolicyInput = MfaStaticPolicy | ((context: ExecutionContext) => MfaStaticPolicy);
+
+/** A policy in the form the guard checks: a mode and a bit mask of factors. */
+export interface RequiredFactors {
+  /** `anyOf`: one of `factors` suffices; `allOf`: every one is needed. */
+  readonly mode: 'anyOf' | 'allOf';
+  /** The factors, in the library's order. */
+  readonly factors: readonly MfaFactor[];
+  /** Bit mask of `factors`. */
+  readonly mask: number;
+}
+
+/** A compiled policy: fixed, or computed per request. */
+export type CompiledPolicy =
+  | { readonly kind: 'static'; readonly required: RequiredFactors }
+  | { readonly kind: 'dynamic'; readonly resolve: (context: ExecutionContext) => RequiredFactors };
+
+/** Raised when a policy names an unknown factor or is malformed. */
+export class MfaPolicyError extends Error {
+  constructor(detail: string) {
+    super(`Invalid MFA policy: ${detail}`);
+    this.name = 'MfaPolicyError';
+  }
+}
+
+function maskOf(names: readonly unknown[], where: string): number {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new MfaPolicyError(`${where} needs at least one factor (EMAIL, SMS, TOTP, FACE)`);
+  }
+  let mask = 0;
+  for (const name of names) {
+    const factor = parseFactor(name);
+    if (!factor) {
+      throw new MfaPolicyError(`unknown factor ${JSON.stringify(name)} in ${where}; use EMAIL, SMS, TOTP (or OTP), FACE`);
+    }
+    mask |= { EMAIL: 1, SMS: 2, TOTP: 4, FACE: 8 }[factor];
+  }
+  return mask;
+}
+
+const compiledStatic = new Map<string, RequiredFactors>();
+
+function required(mode: 'anyOf' | 'allOf', mask: number): RequiredFactors {
+  // A single factor is both anyOf and allOf; one shared object per (mode, mask) keeps denials cheap.
+  const effectiveMode = factorsOfMask(mask).length === 1 ? 'anyOf' : mode;
+  const key = `${effectiveMode}:${mask}`;
+  let found = compiledStatic.get(key);
+  if (!found) {
+    found = Object.freeze({ mode: effectiveMode, factors: factorsOfMask(mask), mask });
+    compiledStatic.set(key, found);
+  }
+  return found;
+}
+
+/** Compiles a fixed policy. Throws {@link MfaPolicyError} for an unknown factor or an empty list. */
+export function compileStaticPolicy(policy: MfaStaticPolicy): RequiredFactors {
+  if (typeof policy === 'string') return required('anyOf', maskOf([policy], 'the policy'));
+  if (Array.isArray(policy)) return required('anyOf', maskOf(policy, 'the list'));
+  if (policy !== null && typeof policy === 'object') {
+    const keys = Object.keys(policy);
+    if (keys.length === 1 && keys[0] === 'anyOf') return required('anyOf', maskOf((policy as { anyOf: unknown[] }).anyOf, 'anyOf'));
+    if (keys.length === 1 && keys[0] === 'allOf') return required('allOf', maskOf((policy as { allOf: unknown[] }).allOf, 'allOf'));
+  }
+  throw new MfaPolicyError(
+    `expected a factor, a list of factors, { anyOf: [...] } or { allOf: [...] }, got ${JSON.stringify(policy)}`,
+  );
+}
+
+/** Compiles a policy; a function is checked on each request, its result compiled then. */
+export function compilePolicy(policy: MfaPolicyInput): CompiledPolicy {
+  if (typeof policy === 'function') {
+    return { kind: 'dynamic', resolve: (context) => compileStaticPolicy(policy(context)) };
+  }
+  return { kind: 'static', required: compileStaticPolicy(policy) };
+}
+
+/** Whether a binding mask meets a requirement. */
+export function isSatisfied(required: RequiredFactors, boundMask: number): boolean {
+  return required.mode === 'anyOf' ? (boundMask & required.mask) !== 0 : (boundMask & required.mask) === required.mask;
+}

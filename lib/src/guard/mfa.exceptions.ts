@@ -1,0 +1,26 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** 401 `MFA_USER_UNRESOLVED`: the request carries no user the guard can check. */
+export class MfaUserUnresolvedException extends HttpException {
+  constructor(body: object) {
+    super(body, HttpStatus.UNAUTHORIZED);
+  }
+}
+
+/** 403 `MFA_NOT_BOUND`: the user has not bound what the route requires. */
+export class MfaNotBoundException extends HttpException {
+  constructor(body: object) {
+    super(body, HttpStatus.FORBIDDEN);
+  }
+}
+
+/** 503 `MFA_STATUS_UNAVAILABLE`: GenAuth could not answer; sent with `Retry-After`. */
+export class MfaStatusUnavailableException extends HttpException {
+  constructor(
+    body: object,
+    /** The `Retry-After` value, in seconds. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(body, HttpStatus.SERVICE_UNAVAILABLE);
+  }
+}

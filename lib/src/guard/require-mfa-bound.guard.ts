@@ -1,0 +1,197 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  mixin,
+  type CanActivate,
+  type ExecutionContext,
+  type Type,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { factorsOfMask } from '../mfa-factor.js';
+import { MFA_FAIL_OPEN_METADATA, MFA_POLICY_METADATA, MFA_RESOLVED_OPTIONS, MFA_SKIP_METADATA } from '../mfa.constants.js';
+import type { MfaUserRef } from '../mfa-module-options.interface.js';
+import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import { MfaBindingResolver, MfaStatusUnavailableError } from './mfa-binding.resolver.js';
+import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
+import { MfaNotBoundException, MfaStatusUnavailableException, MfaUserUnresolvedException } from './mfa.exceptions.js';
+import { compilePolicy, compileStaticPolicy, isSatisfied, type CompiledPolicy, type MfaPolicyInput, type RequiredFactors } from './mfa-policy.js';
+
+/** What the decorators say of one route, read once per route. */
+interface RouteSettings {
+  readonly skip: boolean;
+  readonly policy: CompiledPolicy | undefined;
+  readonly failOpen: boolean | undefined;
+}
+
+// Set on the request so that a second MFA guard in the same request reuses the first one's lookup.
+const CHECKED_KEY = Symbol('genauth-mfa:checked-key');
+const CHECKED_MASK = Symbol('genauth-mfa:checked-mask');
+
+type AnyRequest = Record<string | symbol, unknown> & { user?: unknown };
+
+/**
+ * The MFA guard. Use {@link RequireMfaBound} to get it; subclass it (or the class RequireMfaBound returns)
+ * to change where the request, the user or the error body come from.
+ */
+@Injectable()
+export class MfaGuard implements CanActivate {
+  /** The policy given to `RequireMfaBound(policy)`; when undefined the route's metadata decides. */
+  protected readonly fixedPolicy: CompiledPolicy | undefined = undefined;
+  private readonly logger = new Logger('MfaGuard');
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteSettings>>();
+
+  constructor(
+    @Inject(Reflector) protected readonly reflector: Reflector,
+    @Inject(MFA_RESOLVED_OPTIONS) protected readonly options: ResolvedMfaOptions,
+    @Inject(MfaBindingResolver) protected readonly bindings: MfaBindingResolver,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const route = this.routeSettings(context);
+    if (route.skip) return true;
+    const policy = this.fixedPolicy ?? route.policy ?? this.options.defaultPolicy;
+    if (policy === undefined) return true;
+    const request = this.getRequest(context) as AnyRequest | undefined;
+    if (!request) return false;
+    const user = this.getUser(context, request);
+    if (!user || typeof user.userId !== 'string' || user.userId === '') {
+      return this.deny(context, { code: 'MFA_USER_UNRESOLVED', status: 401 });
+    }
+    const required = policy.kind === 'static' ? policy.required : policy.resolve(context);
+    const userIdType = user.userIdType ?? this.options.userIdType;
+    const key = MfaBindingResolver.key(userIdType, user.userId);
+    if (request[CHECKED_KEY] === key) return this.decide(context, required, request[CHECKED_MASK] as number);
+    const mask = this.bindings.boundMask(key, userIdType, user.userId);
+    if (typeof mask === 'number') {
+      request[CHECKED_KEY] = key;
+      request[CHECKED_MASK] = mask;
+      return this.decide(context, required, mask);
+    }
+    return mask.then(
+      (loaded) => {
+        request[CHECKED_KEY] = key;
+        request[CHECKED_MASK] = loaded;
+        return this.decide(context, required, loaded);
+      },
+      (error: unknown) => this.unavailable(context, route, error),
+    );
+  }
+
+  /** The request object of the context. Only HTTP is known; override for GraphQL, RPC or WebSockets. */
+  protected getRequest(context: ExecutionContext): unknown {
+    return context.getType() === 'http' ? context.switchToHttp().getRequest() : undefined;
+  }
+
+  /** The response object, where `Retry-After` is set. Override together with {@link getRequest}. */
+  protected getResponse(context: ExecutionContext): unknown {
+    return context.getType() === 'http' ? context.switchToHttp().getResponse() : undefined;
+  }
+
+  /**
+   * The user to check: the `resolveUser` option, else `request.user.id`, `.sub` or `.userId` (a string or
+   * a number). Return undefined when there is none.
+   */
+  protected getUser(context: ExecutionContext, request: AnyRequest): MfaUserRef | undefined {
+    if (this.options.resolveUser) return this.options.resolveUser(context);
+    const user = request.user as Record<string, unknown> | undefined | null;
+    if (!user || typeof user !== 'object') return undefined;
+    const id = user['id'] ?? user['sub'] ?? user['userId'];
+    if (typeof id === 'string') return { userId: id };
+    if (typeof id === 'number' && Number.isFinite(id)) return { userId: String(id) };
+    return undefined;
+  }
+
+  /** The JSON body of a denial: the `errorBody` option, else the documented default. */
+  protected buildErrorBody(denial: MfaDenial, context: ExecutionContext): object {
+    return this.options.errorBody ? this.options.errorBody(denial, context) : defaultDenialBody(denial);
+  }
+
+  /** Throws the exception of a denial (and sets `Retry-After` on a 503). */
+  protected throwDenial(denial: MfaDenial, context: ExecutionContext): never {
+    const body = this.buildErrorBody(denial, context);
+    if (denial.code === 'MFA_USER_UNRESOLVED') throw new MfaUserUnresolvedException(body);
+    if (denial.code === 'MFA_NOT_BOUND') throw new MfaNotBoundException(body);
+    const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
+    if (response && typeof response.header === 'function') response.header('Retry-After', String(denial.retryAfterSeconds));
+    throw new MfaStatusUnavailableException(body, denial.retryAfterSeconds);
+  }
+
+  private deny(context: ExecutionContext, denial: MfaDenial): never {
+    return this.throwDenial(denial, context);
+  }
+
+  private decide(context: ExecutionContext, required: RequiredFactors, mask: number): boolean {
+    if (isSatisfied(required, mask)) return true;
+    const url = this.options.enrollmentUrl;
+    return this.deny(context, {
+      code: 'MFA_NOT_BOUND',
+      status: 403,
+      required,
+      boundFactors: factorsOfMask(mask),
+      missingFactors: factorsOfMask(required.mask & ~mask),
+      enrollmentUrl: typeof url === 'function' ? url(context) : url,
+    });
+  }
+
+  private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown): boolean {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (route.failOpen ?? this.options.failOpen) {
+      this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
+      return true;
+    }
+    const retryAfterSeconds =
+      error instanceof MfaStatusUnavailableError ? error.retryAfterSeconds : this.options.unavailableRetryAfterSeconds;
+    return this.deny(context, { code: 'MFA_STATUS_UNAVAILABLE', status: 503, retryAfterSeconds });
+  }
+
+  private routeSettings(context: ExecutionContext): RouteSettings {
+    const type = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.routes.get(type);
+    if (!byHandler) this.routes.set(type, (byHandler = new WeakMap()));
+    let settings = byHandler.get(handler);
+    if (!settings) {
+      const targets = [handler, type];
+      settings = {
+        skip: this.reflector.getAllAndOverride<boolean>(MFA_SKIP_METADATA, targets) === true,
+        policy: this.reflector.getAllAndOverride<CompiledPolicy>(MFA_POLICY_METADATA, targets),
+        failOpen: this.reflector.getAllAndOverride<boolean>(MFA_FAIL_OPEN_METADATA, targets),
+      };
+      byHandler.set(handler, settings);
+    }
+    return settings;
+  }
+}
+
+const guards = new Map<unknown, Type<MfaGuard>>();
+
+/**
+ * The MFA guard class for a policy, memoised per policy (like `AuthGuard('jwt')`).
+ * Without a policy the guard reads `@MfaPolicy()` metadata, else the module's `defaultPolicy`.
+ * @example
+ * ```ts
+ * @UseGuards(RequireMfaBound('TOTP'))
+ * @Get('secrets')
+ * secrets() {}
+ *
+ * // or everywhere: { provide: APP_GUARD, useClass: RequireMfaBound() }
+ * ```
+ */
+export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
+  let memoKey: unknown = policy;
+  if (policy !== undefined && typeof policy !== 'function') {
+    const required = compileStaticPolicy(policy);
+    memoKey = `${required.mode}:${required.mask}`;
+  }
+  let guard = guards.get(memoKey);
+  if (!guard) {
+    const compiled = policy === undefined ? undefined : compilePolicy(policy);
+    class PolicyMfaGuard extends MfaGuard {
+      protected override readonly fixedPolicy = compiled;
+    }
+    guard = mixin(PolicyMfaGuard);
+    guards.set(memoKey, guard);
+  }
+  return guard;
+}

@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import { GenAuthHttpClient } from './client/genauth-http.client.js';
+import { toValidDto } from './dto/dto-validation.js';
+import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, UserRefDto } from './dto/mfa-request.dto.js';
+import { IsSuccessDto, UserMfaInfoDto } from './dto/mfa-response.dto.js';
+import { MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
+import type { UserIdType } from './dto/user-id-type.js';
+import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from './errors/genauth.errors.js';
+import { factorsOfMask, FACTOR_BIT, type MfaFactor } from './mfa-factor.js';
+import { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
+import type { ResolvedMfaOptions } from './mfa-options.resolver.js';
+import type {
+  GetMfaTriggerDataArgs,
+  MfaTriggerData,
+  SetMfaStatusResult,
+  SetUsersMfaStatusArgs,
+  UserMfaInfo,
+  UserRefArgs,
+} from './mfa-management.types.js';
+
+const MFA_INFO: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-user-mfa-info' };
+const TRIGGER_DATA: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-trigger-data' };
+const MFA_STATUS: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-status' };
+const SET_MFA_STATUS: GenAuthCallSite = { method: 'POST', path: '/api/v3/set-mfa-status' };
+
+/** A user whose MFA status was changed through {@link MfaManagementService.setUsersMfaStatus}. */
+export interface ChangedUser {
+  readonly userId: string;
+  readonly userIdType: UserIdType;
+}
+
+/**
+ * The GenAuth Management API's MFA methods. Arguments are validated before anything is sent (a bad call
+ * throws {@link GenAuthValidationError} and reaches no server); answers are validated before use (a body
+ * that does not match throws {@link GenAuthInvalidResponseError}); failures are typed {@link GenAuthError}s.
+ */
+@Injectable()
+export class MfaManagementService {
+  private readonly changeListeners = new Set<(user: ChangedUser) => void>();
+
+  constructor(
+    private readonly client: GenAuthHttpClient,
+    @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
+  ) {}
+
+  /**
+   * A user's MFA binding info (seed 000: `get_user_mfa_info`).
+   * @example const { bound } = await mfa.getUserMfaInfo({ userId: 'alice@example.com', userIdType: 'email' });
+   */
+  async getUserMfaInfo(args: UserRefArgs): Promise<UserMfaInfo> {
+    const { userId, userIdType } = this.validArgs(MFA_INFO, UserRefDto, this.withDefaults(args));
+    const data = await this.client.call('GET', MFA_INFO.path, { userId, userIdType });
+    const info = validResponse(MFA_INFO, UserMfaInfoDto, data);
+    let mask = 0;
+    if (isOn(info.emailMfaStatus)) mask |= FACTOR_BIT.EMAIL;
+    if (isOn(info.smsMfaStatus)) mask |= FACTOR_BIT.SMS;
+    if (isOn(info.totpStatus)) mask |= FACTOR_BIT.TOTP;
+    if (isOn(info.faceMfaStatus)) mask |= FACTOR_BIT.FACE;
+    const boundFactors = factorsOfMask(mask);
+    const bound = { EMAIL: false, SMS: false, TOTP: false, FACE: false } as Record<MfaFactor, boolean>;
+    for (const factor of boundFactors) bound[factor] = true;
+    return {
+      totpStatus: info.totpStatus,
+      faceMfaStatus: info.faceMfaStatus,
+      smsMfaStatus: info.smsMfaStatus,
+      emailMfaStatus: info.emailMfaStatus,
+      bound,
+      boundFactors,
+    };
+  }
+
+  /** A user's MFA trigger data under an application (seed 001). `appId` defaults to the module's `appId`. */
+  async getMfaTriggerData(args: GetMfaTriggerDataArgs): Promise<MfaTriggerData> {
+    const withApp = { ...this.withDefaults(args), appId: args?.appId ?? this.options.appId };
+    const { appId, userId, userIdType } = this.validArgs(TRIGGER_DATA, GetMfaTriggerDataDto, withApp);
+    const data = await this.client.call('GET', TRIGGER_DATA.path, { appId, userId, userIdType });
+    return readTriggerData(TRIGGER_DATA, data);
+  }
+
+  /** A user's MFA status, i.e. the stored trigger data (seed 003: `getUserMfaStatus`). */
+  async getUserMfaStatus(args: UserRefArgs): Promise<MfaTriggerData> {
+    const { userId, userIdType } = this.validArgs(MFA_STATUS, UserRefDto, this.withDefaults(args));
+    const data = await this.client.call('GET', MFA_STATUS.path, { userId, userIdType });
+    return readTriggerData(MFA_STATUS, data);
+  }
+
+  /** The same call as {@link getUserMfaStatus}, under seed 002's name. */
+  getUsersMfaStatus(args: UserRefArgs): Promise<MfaTriggerData> {
+    return this.getUserMfaStatus(args);
+  }
+
+  /**
+   * Stores a user's MFA trigger data (seed 004). On success the guard's cached binding of that
+   * (`userIdType`, `userId`) is dropped. Never retried: a POST that may have reached GenAuth is not repeated.
+   */
+  async setUsersMfaStatus(args: SetUsersMfaStatusArgs): Promise<SetMfaStatusResult> {
+    const plain = this.withDefaults(args);
+    const { userId, userIdType } = this.validArgs(SET_MFA_STATUS, SetUsersMfaStatusDto, plain);
+    const given = plain.mfaTriggerData as MfaTriggerData;
+    const mfaTriggerData = {
+      ...given,
+      applicationMfa: given.applicationMfa.map((entry) =>
+        entry.mfaPolicy === 'TOTP' ? { ...entry, mfaPolicy: 'OTP' } : entry,
+      ),
+    };
+    const data = await this.client.call('POST', SET_MFA_STATUS.path, { userId, userIdType, mfaTriggerData });
+    const result = validResponse(SET_MFA_STATUS, IsSuccessDto, data);
+    if (result.success) for (const listener of this.changeListeners) listener({ userId, userIdType });
+    return { success: result.success };
+  }
+
+  /**
+   * Calls `listener` after each successful {@link setUsersMfaStatus}. Returns a function that removes it.
+   * The guard's binding cache subscribes here.
+   */
+  onStatusChanged(listener: (user: ChangedUser) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private withDefaults<T extends UserRefArgs>(args: T): T & { userIdType: UserIdType } {
+    if (args === null || typeof args !== 'object') return args as T & { userIdType: UserIdType };
+    return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
+  }
+
+  private validArgs<T extends UserRefDto>(site: GenAuthCallSite, type: ClassConstructor<T>, args: unknown): T & { userIdType: UserIdType } {
+    const checked = toValidDto(type, args);
+    if (!checked.ok) throw new GenAuthValidationError(site, checked.failure.field, checked.failure.detail);
+    return checked.value as T & { userIdType: UserIdType };
+  }
+}
+
+function isOn(value: boolean | string): boolean {
+  return value === true || value === 'enabled';
+}
+
+function validResponse<T extends object>(site: GenAuthCallSite, type: ClassConstructor<T>, data: unknown): T {
+  const checked = toValidDto(type, data);
+  if (!checked.ok) {
+    throw new GenAuthInvalidResponseError(site, `data.${checked.failure.field} ${checked.failure.detail}`);
+  }
+  return checked.value;
+}
+
+function readTriggerData(site: GenAuthCallSite, data: unknown): MfaTriggerData {
+  const source = data as { applicationMfa?: unknown } | null;
+  // Some published answers carry one object instead of a list.
+  const listed =
+    source && typeof source === 'object' && source.applicationMfa && typeof source.applicationMfa === 'object' && !Array.isArray(source.applicationMfa)
+      ? { ...source, applicationMfa: [source.applicationMfa] }
+      : data;
+  const dto = validResponse(site, MfaTriggerDataDto, listed);
+  return {
+    ...dto,
+    applicationMfa: dto.applicationMfa.map((entry) => ({
+      ...entry,
+      mfaPolicy: entry.mfaPolicy === 'OTP' ? 'TOTP' : entry.mfaPolicy,
+    })),
+  };
+}

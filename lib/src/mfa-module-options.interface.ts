@@ -1,0 +1,100 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { MfaPolicyInput } from './guard/mfa-policy.js';
+import type { UserIdType } from './dto/user-id-type.js';
+import type { MfaDenial } from './guard/mfa-denial.js';
+import type { MfaStatusCache } from './cache/mfa-status-cache.interface.js';
+
+/** The GenAuth (international) Management API host, the default `host`. */
+export const GENAUTH_HOST = 'https://api.genauth.ai';
+/** The Authing (China) Management API host. */
+export const AUTHING_HOST = 'https://api.authing.cn';
+
+/** The user a request is checked for. */
+export interface MfaUserRef {
+  /** The user's identifier, of the kind `userIdType` says. */
+  readonly userId: string;
+  /** How GenAuth should read `userId`; the module's `userIdType` when omitted. */
+  readonly userIdType?: UserIdType;
+}
+
+/**
+ * Options of {@link MfaModule}. Checked at start-up: a bad option stops the application with a
+ * message that names it.
+ */
+export interface MfaModuleOptions {
+  /** Access Key ID of the GenAuth user pool (or of a user-pool-level key). */
+  accessKeyId: string;
+  /** Access Key Secret. Used to sign requests or fetch tokens; never logged nor put in an error. */
+  accessKeySecret: string;
+  /** Management API base URL. Default `https://api.genauth.ai`; `https://` is added when no scheme is given. */
+  host?: string;
+  /**
+   * `'signature'` (default): every request signed with HMAC-SHA1, as the official Node SDK does.
+   * `'token'`: a management token fetched with the key pair and sent as a bearer token.
+   */
+  authMode?: 'signature' | 'token';
+  /**
+   * Header flavour of signature mode: `'genauth'` (`x-genauth-` headers, `GenAuth` scheme) or `'authing'`
+   * (`x-authing-`, `authing`). Default: `'authing'` for an `authing.cn` host and for hosts of private
+   * deployments, `'genauth'` for a `genauth.ai` host.
+   */
+  signatureFlavour?: 'genauth' | 'authing';
+  /** User pool ID sent as `x-authing-userpool-id` in token mode. Default: `accessKeyId`. */
+  userPoolId?: string;
+  /** Tenant ID, sent as `x-authing-app-id` when set. */
+  tenantId?: string;
+  /** Language of GenAuth's messages: `'zh-CN'` (default) or `'en-US'`. */
+  lang?: 'zh-CN' | 'en-US';
+  /** Timeout of each HTTP attempt, in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Retries of a GET after a network error, a 5xx or a 429 (POST is never retried). Default 2. */
+  maxRetries?: number;
+  /** First backoff delay in milliseconds, doubled per retry, with full jitter. Default 100. */
+  retryBaseDelayMs?: number;
+  /** Longest delay between two attempts, `Retry-After` included, in milliseconds. Default 2000. */
+  retryMaxDelayMs?: number;
+  /** Default `userIdType` of calls and of the guard. Default `'user_id'`. */
+  userIdType?: UserIdType;
+  /** Default `appId` of {@link MfaManagementService.getMfaTriggerData}. */
+  appId?: string;
+
+  /** Policy of routes that carry no `@MfaPolicy()`; without it such routes are not checked. */
+  defaultPolicy?: MfaPolicyInput;
+  /**
+   * Where the guard finds the user. Default: `request.user.id`, then `.sub`, then `.userId`, with the
+   * module's `userIdType`. Return undefined when there is no user (the guard answers 401).
+   */
+  resolveUser?: (context: ExecutionContext) => MfaUserRef | undefined;
+  /** Let requests through (and log a warning) when GenAuth cannot answer. Default false: fail closed. */
+  failOpen?: boolean;
+  /** URL where a user enrols factors, put in the 403 body. A function gets the execution context. */
+  enrollmentUrl?: string | ((context: ExecutionContext) => string | undefined);
+  /** Builds the JSON body of a denial (401, 403, 503) instead of the default one. */
+  errorBody?: (denial: MfaDenial, context: ExecutionContext) => object;
+  /** Binding cache settings. */
+  cache?: MfaCacheOptions;
+  /** Circuit breaker in front of GenAuth for the guard's lookups. */
+  circuitBreaker?: MfaCircuitBreakerOptions;
+  /** `Retry-After` of a 503 when GenAuth gave none, in seconds. Default 5. */
+  unavailableRetryAfterSeconds?: number;
+}
+
+/** Settings of the guard's binding cache. */
+export interface MfaCacheOptions {
+  /** How long a user with at least one factor bound is cached, in ms. Default 60000. 0 disables caching. */
+  ttlMs?: number;
+  /** How long a user with nothing bound (or unknown to GenAuth) is cached, in ms. Default 5000. */
+  negativeTtlMs?: number;
+  /** Most users held by the in-memory cache; the least recently used goes first. Default 100000. */
+  maxEntries?: number;
+  /** A shared store (Redis, ...) to use instead of the in-memory cache. */
+  store?: MfaStatusCache;
+}
+
+/** Settings of the circuit breaker. */
+export interface MfaCircuitBreakerOptions {
+  /** Consecutive upstream failures that open the circuit. Default 5; 0 disables the breaker. */
+  failureThreshold?: number;
+  /** How long the circuit stays open before one trial call, in ms. Default 10000. */
+  resetTimeoutMs?: number;
+}

@@ -1,0 +1,44 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { InMemoryMfaStatusCache } from './cache/in-memory-mfa-status.cache.js';
+import { MFA_STATUS_CACHE } from './cache/mfa-status-cache.interface.js';
+import { GenAuthHttpClient } from './client/genauth-http.client.js';
+import { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
+import { MfaManagementService } from './mfa-management.service.js';
+import { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
+import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
+import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolver.js';
+
+/**
+ * Configures the GenAuth client, {@link MfaManagementService} and what the MFA guard needs.
+ * @example
+ * ```ts
+ * MfaModule.forRoot({ accessKeyId: '...', accessKeySecret: '...', isGlobal: true })
+ * MfaModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({
+ *     accessKeyId: config.getOrThrow('GENAUTH_ACCESS_KEY_ID'),
+ *     accessKeySecret: config.getOrThrow('GENAUTH_ACCESS_KEY_SECRET'),
+ *   }),
+ * })
+ * ```
+ */
+@Module({
+  imports: [HttpModule],
+  providers: [
+    { provide: MFA_RESOLVED_OPTIONS, useFactory: resolveMfaOptions, inject: [MFA_MODULE_OPTIONS] },
+    {
+      provide: MFA_STATUS_CACHE,
+      useFactory: (raw: MfaModuleOptions, options: ResolvedMfaOptions) =>
+        raw.cache?.store ?? new InMemoryMfaStatusCache(options.cacheMaxEntries),
+      inject: [MFA_MODULE_OPTIONS, MFA_RESOLVED_OPTIONS],
+    },
+    GenAuthHttpClient,
+    MfaManagementService,
+    MfaBindingResolver,
+  ],
+  exports: [MfaManagementService, MfaBindingResolver, MFA_RESOLVED_OPTIONS, MFA_STATUS_CACHE],
+})
+export class MfaModule extends ConfigurableMfaModule {}

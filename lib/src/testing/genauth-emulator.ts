@@ -1,0 +1,349 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MfaFactor } from '../mfa-factor.js';
+import { API_CODES, EmulatorAuth } from './emulator-auth.js';
+import { FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
+import { parseEmulatorSeed, type EmulatorCredentials, type EmulatorSeed, type EmulatorSeedApplication, type EmulatorSeedUser } from './emulator-seed.js';
+import { EmulatorState, type StoredApplicationMfa } from './emulator-state.js';
+
+/** Options of {@link GenAuthEmulator}. */
+export interface GenAuthEmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Users, applications and credentials; validated (a bad seed throws {@link EmulatorSeedError}). */
+  seed?: EmulatorSeed;
+  /** Allowed distance between a request's `date` and the emulator's clock, in ms. Default 15 minutes. */
+  maxSkewMs?: number;
+  /** Lifetime of management tokens, in seconds. Default 7200. */
+  tokenTtlSeconds?: number;
+  /** How get-user-mfa-info reports bindings: booleans (default, as the samples) or `'enabled'`/`'disabled'`. */
+  mfaInfoFormat?: 'boolean' | 'string';
+}
+
+const USER_ID_TYPES = ['user_id', 'external_id', 'phone', 'email', 'username', 'identity', 'sync_relation'];
+const WIRE_POLICY: Record<string, string> = { TOTP: 'OTP' };
+
+type Params = Record<string, unknown>;
+type Answer = { statusCode: number; body: object; headers?: Record<string, string> };
+
+/**
+ * A local GenAuth Management API for tests, benchmarks and demos: a real HTTP server on 127.0.0.1 that
+ * checks signatures and tokens like the real one and serves the MFA endpoints from one state per user.
+ * @example
+ * ```ts
+ * const emulator = new GenAuthEmulator({ seed: { users: [{ userId: 'u1', mfa: { TOTP: true } }] } });
+ * const url = await emulator.start();
+ * MfaModule.forRoot({ host: url, ...emulator.credentials[0] });
+ * ```
+ */
+export class GenAuthEmulator {
+  /** Key pairs the emulator accepts (from the seed, or one generated). */
+  readonly credentials: readonly EmulatorCredentials[];
+  private readonly state = new EmulatorState();
+  private readonly auth: EmulatorAuth;
+  private readonly faults = new FaultTable();
+  private readonly counts = new Map<string, number>();
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+  private clock: number | undefined;
+  private maxSkewMs: number;
+
+  constructor(private readonly options: GenAuthEmulatorOptions = {}) {
+    const seed = parseEmulatorSeed(options.seed ?? {});
+    this.credentials = seed.credentials?.length
+      ? seed.credentials
+      : [{ accessKeyId: randomBytes(12).toString('hex'), accessKeySecret: randomBytes(16).toString('hex') }];
+    this.maxSkewMs = options.maxSkewMs ?? 15 * 60_000;
+    this.auth = new EmulatorAuth(
+      new Map(this.credentials.map((c) => [c.accessKeyId, c.accessKeySecret])),
+      () => this.now(),
+      () => this.maxSkewMs,
+    );
+    for (const user of seed.users ?? []) this.state.addUser(user);
+    for (const app of seed.applications ?? []) this.state.addApplication(app);
+  }
+
+  /** Starts listening on 127.0.0.1 and resolves to the base URL. */
+  async start(): Promise<string> {
+    if (this.baseUrl) return this.baseUrl;
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  /** Closes the server and every open connection. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** The base URL while running. */
+  get url(): string {
+    if (!this.baseUrl) throw new Error('GenAuthEmulator is not started');
+    return this.baseUrl;
+  }
+
+  /** Adds (or replaces) a user. */
+  addUser(user: EmulatorSeedUser): void {
+    const [parsed] = parseEmulatorSeed({ users: [user] }).users!;
+    this.state.addUser(parsed!);
+  }
+
+  /** Removes a user; later lookups answer apiCode 2004. */
+  removeUser(userId: string): void {
+    this.state.removeUser(userId);
+  }
+
+  /** Binds or unbinds a user's factors; factors not named keep their state. */
+  setBindings(userId: string, bindings: Partial<Record<MfaFactor, boolean>>): void {
+    this.state.setBindings(userId, bindings);
+  }
+
+  /** What a user has bound now (undefined for an unknown user). */
+  getBindings(userId: string): Record<MfaFactor, boolean> | undefined {
+    const user = this.state.getUser(userId);
+    return user && this.state.bindingsOf(user);
+  }
+
+  /** Adds (or replaces) an application. */
+  addApplication(app: EmulatorSeedApplication): void {
+    const [parsed] = parseEmulatorSeed({ applications: [app] }).applications!;
+    this.state.addApplication(parsed!);
+  }
+
+  /** Requests received by an endpoint (or by all), failed ones included. */
+  requestCount(endpoint?: EmulatorEndpoint): number {
+    if (endpoint) return this.counts.get(endpoint) ?? 0;
+    let total = 0;
+    for (const count of this.counts.values()) total += count;
+    return total;
+  }
+
+  /** Sets request counts back to zero. */
+  resetCounts(): void {
+    this.counts.clear();
+  }
+
+  /** Injects a fault into an endpoint (`'*'`: every endpoint). */
+  setFault(endpoint: EmulatorEndpoint | '*', fault: EmulatorFault): void {
+    this.faults.set(endpoint, fault);
+  }
+
+  /** Removes the fault of an endpoint, or all faults. */
+  clearFaults(endpoint?: EmulatorEndpoint | '*'): void {
+    this.faults.clear(endpoint);
+  }
+
+  /** Sets the emulator's clock (ms since epoch, or a Date); undefined goes back to real time. */
+  setClock(time: number | Date | undefined): void {
+    this.clock = time instanceof Date ? time.getTime() : time;
+  }
+
+  /** Sets the allowed clock skew of signed requests, in ms. */
+  setMaxSkewMs(ms: number): void {
+    this.maxSkewMs = ms;
+  }
+
+  /** Makes every issued management token expire now. */
+  expireTokens(): void {
+    this.auth.expireTokens();
+  }
+
+  /** Forgets the nonces seen so far. */
+  forgetNonces(): void {
+    this.auth.forgetNonces();
+  }
+
+  private now(): number {
+    return this.clock ?? Date.now();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const endpoint = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3/'.length) : url.pathname;
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      res.destroy();
+      return;
+    }
+    const fault = this.faults.take(endpoint);
+    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault?.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.rateLimitRetryAfterSeconds !== undefined) {
+      return send(res, 429, { statusCode: 429, message: 'Too Many Requests', requestId: randomUUID() }, {
+        'retry-after': String(fault.rateLimitRetryAfterSeconds),
+      });
+    }
+    if (fault?.httpStatus !== undefined) {
+      return send(res, fault.httpStatus, { statusCode: fault.httpStatus, message: 'emulated failure', requestId: randomUUID() });
+    }
+    if (fault?.malformed === 'truncated') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusCode":200,"data":{"totpSta');
+      return;
+    }
+    if (fault?.malformed === 'wrong-shape') {
+      return send(res, 200, { statusCode: 200, message: 'ok', data: { unexpected: [1, 2, 3] } });
+    }
+    const answer = this.answer(req, url, endpoint, raw);
+    send(res, answer.statusCode, answer.body, answer.headers);
+  }
+
+  private answer(req: IncomingMessage, url: URL, endpoint: string, raw: string): Answer {
+    const method = req.method ?? 'GET';
+    const lang = String(req.headers['x-authing-lang'] ?? req.headers['x-genauth-lang'] ?? 'zh-CN');
+    let params: Params | undefined;
+    if (method === 'POST') {
+      try {
+        params = raw === '' ? {} : (JSON.parse(raw) as Params);
+      } catch {
+        return error(400, 400, lang === 'en-US' ? 'Request body is not JSON' : '请求体不是 JSON');
+      }
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+        return error(400, 400, 'Request body must be a JSON object');
+      }
+    } else {
+      params = Object.fromEntries(url.searchParams);
+    }
+    if (endpoint === 'get-management-token' && method === 'POST') {
+      const issued = this.auth.issueToken(params['accessKeyId'], params['accessKeySecret'], this.options.tokenTtlSeconds ?? 7200);
+      if ('apiCode' in issued) return error(issued.statusCode, issued.apiCode, issued.message);
+      return ok({ access_token: issued.token, expires_in: this.options.tokenTtlSeconds ?? 7200 });
+    }
+    const route = ROUTES[`${method} ${endpoint}`];
+    if (!route) return { statusCode: 404, body: { statusCode: 404, message: `no route ${method} ${url.pathname}` } };
+    const failure = this.auth.verify(method, url.pathname, headerRecord(req), Object.keys(params).length ? params : undefined);
+    if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
+    return route.call(this, params, lang);
+  }
+
+  /** Resolves the user of a call, or answers 400 / 2004. */
+  findUser(params: Params, lang: string): ReturnType<EmulatorState['find']> | Answer {
+    const userId = params['userId'];
+    const userIdType = params['userIdType'] ?? 'user_id';
+    if (typeof userId !== 'string' || userId === '') {
+      return error(400, 400, lang === 'en-US' ? 'Invalid parameter userId' : '参数 userId 格式错误');
+    }
+    if (typeof userIdType !== 'string' || !USER_ID_TYPES.includes(userIdType)) {
+      return error(400, 400, lang === 'en-US' ? 'Invalid parameter userIdType' : '参数 userIdType 格式错误');
+    }
+    const user = this.state.find(userId, userIdType);
+    return user ?? error(404, API_CODES.USER_NOT_FOUND, lang === 'en-US' ? 'User does not exist' : '用户不存在');
+  }
+
+  /** get-user-mfa-info */
+  mfaInfo(params: Params, lang: string): Answer {
+    const user = this.findUser(params, lang);
+    if (!user || 'statusCode' in user) return user as Answer;
+    const bound = this.state.bindingsOf(user);
+    const show = (on: boolean) => (this.options.mfaInfoFormat === 'string' ? (on ? 'enabled' : 'disabled') : on);
+    return ok({
+      totpStatus: show(bound.TOTP),
+      faceMfaStatus: show(bound.FACE),
+      smsMfaStatus: show(bound.SMS),
+      emailMfaStatus: show(bound.EMAIL),
+    });
+  }
+
+  /** get-mfa-trigger-data */
+  triggerData(params: Params, lang: string): Answer {
+    const appId = params['appId'];
+    if (typeof appId !== 'string' || appId === '') return error(400, 400, lang === 'en-US' ? 'Invalid parameter appId' : '参数 appId 格式错误');
+    const user = this.findUser(params, lang);
+    if (!user || 'statusCode' in user) return user as Answer;
+    const policies = this.state.applicationPolicies(appId);
+    if (!policies) return error(404, API_CODES.APP_NOT_FOUND, lang === 'en-US' ? 'Application does not exist' : '应用不存在');
+    const applicationMfa: StoredApplicationMfa[] = policies.map((policy, sort) => ({
+      mfaPolicy: WIRE_POLICY[policy] ?? policy,
+      status: 1,
+      sort,
+    }));
+    return ok(this.state.triggerData(user, applicationMfa));
+  }
+
+  /** get-mfa-status */
+  mfaStatus(params: Params, lang: string): Answer {
+    const user = this.findUser(params, lang);
+    if (!user || 'statusCode' in user) return user as Answer;
+    return ok(this.state.triggerData(user, user.mfa.applicationMfa));
+  }
+
+  /** set-mfa-status */
+  setMfaStatus(params: Params, lang: string): Answer {
+    const user = this.findUser(params, lang);
+    if (!user || 'statusCode' in user) return user as Answer;
+    const data = params['mfaTriggerData'];
+    if (data === null || typeof data !== 'object' || Array.isArray(data) || !Array.isArray((data as Params)['applicationMfa'])) {
+      return error(400, 400, lang === 'en-US' ? 'Invalid parameter mfaTriggerData' : '参数 mfaTriggerData 格式错误');
+    }
+    this.state.storeTriggerData(user, data as Params);
+    return ok({ success: true });
+  }
+
+  /** get-global-mfa-settings */
+  globalSettings(): Answer {
+    return ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] });
+  }
+}
+
+const ROUTES: Record<string, (this: GenAuthEmulator, params: Params, lang: string) => Answer> = {
+  'GET get-user-mfa-info': GenAuthEmulator.prototype.mfaInfo,
+  'GET get-mfa-trigger-data': GenAuthEmulator.prototype.triggerData,
+  'GET get-mfa-status': GenAuthEmulator.prototype.mfaStatus,
+  'POST set-mfa-status': GenAuthEmulator.prototype.setMfaStatus,
+  'GET get-global-mfa-settings': GenAuthEmulator.prototype.globalSettings,
+};
+
+function ok(data: object): Answer {
+  return { statusCode: 200, body: { statusCode: 200, message: 'Operation successful', requestId: randomUUID(), data } };
+}
+
+function error(statusCode: number, apiCode: number, message: string): Answer {
+  return { statusCode: 200, body: { statusCode, apiCode, message, requestId: randomUUID() } };
+}
+
+function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function headerRecord(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 1_048_576) reject(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

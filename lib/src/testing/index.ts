@@ -1,0 +1,11 @@
+export { GenAuthEmulator, type GenAuthEmulatorOptions } from './genauth-emulator.js';
+export {
+  EmulatorSeedError,
+  parseEmulatorSeed,
+  type EmulatorCredentials,
+  type EmulatorSeed,
+  type EmulatorSeedApplication,
+  type EmulatorSeedUser,
+} from './emulator-seed.js';
+export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
+export { API_CODES } from './emulator-auth.js';
