@@ -37,12 +37,7 @@ export {
 } from './errors/genauth.errors.js';
 export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
 export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
-export {
-  MfaPolicyError,
-  type MfaPolicyInput,
-  type MfaStaticPolicy,
-  type RequiredFactors,
-} from './guard/mfa-policy.js';
+export { MfaPolicyError, type MfaPolicyInput, type MfaStaticPolicy, type RequiredFactors } from './guard/mfa-policy.js';
 export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
 export {
   MfaNotBoundException,

@@ -124,7 +124,11 @@ export class MfaManagementService {
     return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
   }
 
-  private validArgs<T extends UserRefDto>(site: GenAuthCallSite, type: ClassConstructor<T>, args: unknown): T & { userIdType: UserIdType } {
+  private validArgs<T extends UserRefDto>(
+    site: GenAuthCallSite,
+    type: ClassConstructor<T>,
+    args: unknown,
+  ): T & { userIdType: UserIdType } {
     const checked = toValidDto(type, args);
     if (!checked.ok) throw new GenAuthValidationError(site, checked.failure.field, checked.failure.detail);
     return checked.value as T & { userIdType: UserIdType };
@@ -147,7 +151,11 @@ function readTriggerData(site: GenAuthCallSite, data: unknown): MfaTriggerData {
   const source = data as { applicationMfa?: unknown } | null;
   // Some published answers carry one object instead of a list.
   const listed =
-    source && typeof source === 'object' && source.applicationMfa && typeof source.applicationMfa === 'object' && !Array.isArray(source.applicationMfa)
+    source &&
+    typeof source === 'object' &&
+    source.applicationMfa &&
+    typeof source.applicationMfa === 'object' &&
+    !Array.isArray(source.applicationMfa)
       ? { ...source, applicationMfa: [source.applicationMfa] }
       : data;
   const dto = validResponse(site, MfaTriggerDataDto, listed);

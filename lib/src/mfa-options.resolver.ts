@@ -131,7 +131,9 @@ export function resolveMfaOptions(options: MfaModuleOptions): ResolvedMfaOptions
     resolveUser: fn(options.resolveUser, 'resolveUser'),
     failOpen: options.failOpen === undefined ? false : booleanOption(options.failOpen, 'failOpen'),
     enrollmentUrl:
-      typeof options.enrollmentUrl === 'function' ? options.enrollmentUrl : optionalString(options.enrollmentUrl, 'enrollmentUrl'),
+      typeof options.enrollmentUrl === 'function'
+        ? options.enrollmentUrl
+        : optionalString(options.enrollmentUrl, 'enrollmentUrl'),
     errorBody: fn(options.errorBody, 'errorBody'),
     cacheTtlMs: count(cache.ttlMs, 'cache.ttlMs', 60_000),
     cacheNegativeTtlMs: count(cache.negativeTtlMs, 'cache.negativeTtlMs', 5_000),

@@ -7,23 +7,35 @@ import { loadSignatureVectors, loadWireCaptures } from '../support/fixtures.js';
 const vectors = loadSignatureVectors();
 
 describe('signature: the official SDK vectors', () => {
-  it.each(vectors.map((v) => [v.name, v] as const))('%s: string to sign and signature byte for byte', (_name, vector) => {
-    const { input } = vector;
-    const text = stringToSign(input.method, input.path, input.signedHeaders, input.params ?? input.body, 'x-authing-');
-    expect(text).toBe(vector.stringToSign);
-    const signature = hmacSha1Base64(input.accessKeySecret, text);
-    expect(signature).toBe(vector.signature);
-    expect(`authing ${input.accessKeyId}:${signature}`).toBe(vector.authorization);
-  });
+  it.each(vectors.map((v) => [v.name, v] as const))(
+    '%s: string to sign and signature byte for byte',
+    (_name, vector) => {
+      const { input } = vector;
+      const text = stringToSign(
+        input.method,
+        input.path,
+        input.signedHeaders,
+        input.params ?? input.body,
+        'x-authing-',
+      );
+      expect(text).toBe(vector.stringToSign);
+      const signature = hmacSha1Base64(input.accessKeySecret, text);
+      expect(signature).toBe(vector.signature);
+      expect(`authing ${input.accessKeyId}:${signature}`).toBe(vector.authorization);
+    },
+  );
 
-  it.each(vectors.map((v) => [v.name, v] as const))('%s: the GenAuth flavour signs the x-genauth- headers the same way', (_name, vector) => {
-    const { input } = vector;
-    const renamed = Object.fromEntries(
-      Object.entries(input.signedHeaders).map(([name, value]) => [name.replace(/^x-authing-/, 'x-genauth-'), value]),
-    );
-    const text = stringToSign(input.method, input.path, renamed, input.params ?? input.body, 'x-genauth-');
-    expect(text).toBe(vector.stringToSign.replaceAll('x-authing-', 'x-genauth-'));
-  });
+  it.each(vectors.map((v) => [v.name, v] as const))(
+    '%s: the GenAuth flavour signs the x-genauth- headers the same way',
+    (_name, vector) => {
+      const { input } = vector;
+      const renamed = Object.fromEntries(
+        Object.entries(input.signedHeaders).map(([name, value]) => [name.replace(/^x-authing-/, 'x-genauth-'), value]),
+      );
+      const text = stringToSign(input.method, input.path, renamed, input.params ?? input.body, 'x-genauth-');
+      expect(text).toBe(vector.stringToSign.replaceAll('x-authing-', 'x-genauth-'));
+    },
+  );
 
   it('signatureHeaders produces the vector authorization when given its date, nonce and SDK headers', () => {
     const vector = vectors[0]!;
@@ -45,9 +57,12 @@ describe('signature: the official SDK vectors', () => {
     // Our SDK-version header differs from the SDK's; put the SDK's in and the signature must be the vector's.
     const asSdk = { ...headers, 'x-authing-sdk-version': 'authing-node-sdk:4.0.1' };
     delete (asSdk as Record<string, string>)['authorization'];
-    expect(hmacSha1Base64(vector.input.accessKeySecret, stringToSign('GET', vector.input.path, asSdk, vector.input.params, 'x-authing-'))).toBe(
-      vector.signature,
-    );
+    expect(
+      hmacSha1Base64(
+        vector.input.accessKeySecret,
+        stringToSign('GET', vector.input.path, asSdk, vector.input.params, 'x-authing-'),
+      ),
+    ).toBe(vector.signature);
   });
 
   it('skips undefined parameters and writes the bare path when none remain', () => {
@@ -65,7 +80,13 @@ describe('signature: the official SDK vectors', () => {
   });
 
   it('turns tab, newline, return and form feed in header values into spaces and trims them', () => {
-    const text = stringToSign('get', '/p', { Date: ' d\t1\n ', 'X-Authing-A': 'v\r\fw', other: 'no' }, undefined, 'x-authing-');
+    const text = stringToSign(
+      'get',
+      '/p',
+      { Date: ' d\t1\n ', 'X-Authing-A': 'v\r\fw', other: 'no' },
+      undefined,
+      'x-authing-',
+    );
     expect(text).toBe('GET\ndate:d 1\nx-authing-a:v  w\n/p');
   });
 });

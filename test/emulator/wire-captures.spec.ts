@@ -44,13 +44,16 @@ describe('emulator: requests captured from the official SDK', () => {
 
   afterEach(() => emulator.stop());
 
-  it.each(captures.map((c, i) => [i, c.method, c.url, c] as const))('accepts capture %i: %s %s', async (_i, method, path, capture) => {
-    const response = await sendRaw(url, method, path, pairs(capture), capture.body);
-    expect(response.status).toBe(200);
-    const body = JSON.parse(response.body) as { statusCode: number; data: unknown };
-    expect(body.statusCode).toBe(200);
-    expect(body.data).toBeTypeOf('object');
-  });
+  it.each(captures.map((c, i) => [i, c.method, c.url, c] as const))(
+    'accepts capture %i: %s %s',
+    async (_i, method, path, capture) => {
+      const response = await sendRaw(url, method, path, pairs(capture), capture.body);
+      expect(response.status).toBe(200);
+      const body = JSON.parse(response.body) as { statusCode: number; data: unknown };
+      expect(body.statusCode).toBe(200);
+      expect(body.data).toBeTypeOf('object');
+    },
+  );
 
   it('answers the captured lookups from the seeded state (email with + and @, identity with :, username with space and CJK)', async () => {
     const bodies = [];
@@ -74,40 +77,81 @@ describe('emulator: requests captured from the official SDK', () => {
     expect(replay.apiCode).toBe(API_CODES.NONCE_REPLAYED);
   });
 
-  describe.each(captures.slice(0, 6).map((c, i) => [i, c] as const))('capture %i with one byte changed', (_i, capture) => {
-    const auth = capture.headers['authorization']!;
-    const flip = (text: string, at: number) => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+  describe.each(captures.slice(0, 6).map((c, i) => [i, c] as const))(
+    'capture %i with one byte changed',
+    (_i, capture) => {
+      const auth = capture.headers['authorization']!;
+      const flip = (text: string, at: number) =>
+        text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 
-    it.each([
-      ['the signature', () => withHeader(capture, 'authorization', flip(auth, auth.length - 3)), API_CODES.BAD_SIGNATURE],
-      ['the nonce', () => withHeader(capture, 'x-authing-signature-nonce', flip(capture.headers['x-authing-signature-nonce']!, 0)), API_CODES.BAD_SIGNATURE],
-      ['the signature method', () => withHeader(capture, 'x-authing-signature-method', 'HMAC-SHA2'), API_CODES.BAD_SIGNATURE_METHOD],
-      ['the signature version', () => withHeader(capture, 'x-authing-signature-version', '1.1'), API_CODES.BAD_SIGNATURE_VERSION],
-      ['the date (unparsable)', () => withHeader(capture, 'date', 'Xue, 02 Jan 2024 03:04:05 GMT'), API_CODES.UNPARSABLE_DATE],
-      ['the date (one second later)', () => withHeader(capture, 'date', 'Tue, 02 Jan 2024 03:04:06 GMT'), API_CODES.BAD_SIGNATURE],
-      ['the date (missing)', () => withHeader(capture, 'date', undefined), API_CODES.MISSING_DATE],
-    ])('rejects a change to %s', async (_what, headers, apiCode) => {
-      const body = JSON.parse((await sendRaw(url, capture.method, capture.url, headers(), capture.body)).body);
-      expect(body.statusCode).not.toBe(200);
-      expect(body.apiCode).toBe(apiCode);
-    });
+      it.each([
+        [
+          'the signature',
+          () => withHeader(capture, 'authorization', flip(auth, auth.length - 3)),
+          API_CODES.BAD_SIGNATURE,
+        ],
+        [
+          'the nonce',
+          () =>
+            withHeader(capture, 'x-authing-signature-nonce', flip(capture.headers['x-authing-signature-nonce']!, 0)),
+          API_CODES.BAD_SIGNATURE,
+        ],
+        [
+          'the signature method',
+          () => withHeader(capture, 'x-authing-signature-method', 'HMAC-SHA2'),
+          API_CODES.BAD_SIGNATURE_METHOD,
+        ],
+        [
+          'the signature version',
+          () => withHeader(capture, 'x-authing-signature-version', '1.1'),
+          API_CODES.BAD_SIGNATURE_VERSION,
+        ],
+        [
+          'the date (unparsable)',
+          () => withHeader(capture, 'date', 'Xue, 02 Jan 2024 03:04:05 GMT'),
+          API_CODES.UNPARSABLE_DATE,
+        ],
+        [
+          'the date (one second later)',
+          () => withHeader(capture, 'date', 'Tue, 02 Jan 2024 03:04:06 GMT'),
+          API_CODES.BAD_SIGNATURE,
+        ],
+        ['the date (missing)', () => withHeader(capture, 'date', undefined), API_CODES.MISSING_DATE],
+      ])('rejects a change to %s', async (_what, headers, apiCode) => {
+        const body = JSON.parse((await sendRaw(url, capture.method, capture.url, headers(), capture.body)).body);
+        expect(body.statusCode).not.toBe(200);
+        expect(body.apiCode).toBe(apiCode);
+      });
 
-    it('rejects a change to the parameters', async () => {
-      const path = capture.url.includes('?') ? capture.url.replace(/userIdType=/, 'userIdType=x') : capture.url;
-      const body = capture.body ? capture.body.replace('"userId":"6', '"userId":"7') : capture.body;
-      const response = JSON.parse((await sendRaw(url, capture.method, path === capture.url && !body ? `${path}?x=1` : path, pairs(capture), body)).body);
-      expect(response.apiCode).toBe(API_CODES.BAD_SIGNATURE);
-    });
+      it('rejects a change to the parameters', async () => {
+        const path = capture.url.includes('?') ? capture.url.replace(/userIdType=/, 'userIdType=x') : capture.url;
+        const body = capture.body ? capture.body.replace('"userId":"6', '"userId":"7') : capture.body;
+        const response = JSON.parse(
+          (
+            await sendRaw(
+              url,
+              capture.method,
+              path === capture.url && !body ? `${path}?x=1` : path,
+              pairs(capture),
+              body,
+            )
+          ).body,
+        );
+        expect(response.apiCode).toBe(API_CODES.BAD_SIGNATURE);
+      });
 
-    it('rejects it when the clock is outside the skew window (1305), and accepts it when the window is widened', async () => {
-      emulator.setClock(CAPTURE_DATE.getTime() + 16 * 60_000);
-      const skewed = JSON.parse((await sendRaw(url, capture.method, capture.url, pairs(capture), capture.body)).body);
-      expect(skewed.apiCode).toBe(API_CODES.DATE_SKEW);
-      emulator.setMaxSkewMs(20 * 60_000);
-      const accepted = JSON.parse((await sendRaw(url, capture.method, capture.url, pairs(capture), capture.body)).body);
-      expect(accepted.statusCode).toBe(200);
-    });
-  });
+      it('rejects it when the clock is outside the skew window (1305), and accepts it when the window is widened', async () => {
+        emulator.setClock(CAPTURE_DATE.getTime() + 16 * 60_000);
+        const skewed = JSON.parse((await sendRaw(url, capture.method, capture.url, pairs(capture), capture.body)).body);
+        expect(skewed.apiCode).toBe(API_CODES.DATE_SKEW);
+        emulator.setMaxSkewMs(20 * 60_000);
+        const accepted = JSON.parse(
+          (await sendRaw(url, capture.method, capture.url, pairs(capture), capture.body)).body,
+        );
+        expect(accepted.statusCode).toBe(200);
+      });
+    },
+  );
 
   it('accepts an epoch-milliseconds date (API.md §6.4)', async () => {
     const { stringToSign, hmacSha1Base64 } = await import('../../lib/src/client/signature.js');
@@ -119,7 +163,10 @@ describe('emulator: requests captured from the official SDK', () => {
       'x-authing-signature-version': '1.0',
     };
     const params = { userId: '65a1b2c3d4e5f60718293a4b' };
-    const signature = hmacSha1Base64(accessKeySecret, stringToSign('GET', '/api/v3/get-user-mfa-info', headers, params, 'x-authing-'));
+    const signature = hmacSha1Base64(
+      accessKeySecret,
+      stringToSign('GET', '/api/v3/get-user-mfa-info', headers, params, 'x-authing-'),
+    );
     const response = await sendRaw(url, 'GET', '/api/v3/get-user-mfa-info?userId=65a1b2c3d4e5f60718293a4b', [
       ...Object.entries(headers),
       ['authorization', `authing ${accessKeyId}:${signature}`],

@@ -43,7 +43,7 @@ export class GenAuthHttpClient {
   async call(method: 'GET' | 'POST', path: string, params: Params): Promise<unknown> {
     const site: GenAuthCallSite = { method, path };
     let tokenRefreshed = false;
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       let token: string | undefined;
       try {
         let headers: Record<string, string>;
@@ -147,7 +147,13 @@ export function readEnvelope(site: GenAuthCallSite, httpStatus: number, retryAft
   if (body === null || typeof body !== 'object' || typeof (body as { statusCode?: unknown }).statusCode !== 'number') {
     throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that has no numeric statusCode`);
   }
-  const envelope = body as { statusCode: number; apiCode?: unknown; requestId?: unknown; message?: unknown; data?: unknown };
+  const envelope = body as {
+    statusCode: number;
+    apiCode?: unknown;
+    requestId?: unknown;
+    message?: unknown;
+    data?: unknown;
+  };
   if (envelope.statusCode === 200 && httpStatus >= 200 && httpStatus < 300) return envelope.data;
   if (envelope.statusCode === 429) throw new GenAuthRateLimitedError(site, parseRetryAfterMs(retryAfter));
   return throwApiError(site, envelope.statusCode === 200 ? httpStatus : envelope.statusCode, envelope);

@@ -1,5 +1,10 @@
 /** Delay before retry number `attempt` (0-based): full jitter over an exponential ceiling. */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.min(maxMs, Math.floor(random() * baseMs * 2 ** attempt));
 }
 

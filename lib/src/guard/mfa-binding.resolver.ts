@@ -94,12 +94,10 @@ export class MfaBindingResolver implements OnModuleDestroy {
       return Promise.reject(new MfaStatusUnavailableError(Math.ceil(blockedMs / 1000), 'circuit open'));
     }
     const epoch = this.epoch;
-    const lookup = this.fetch(userIdType, userId).then(
-      (mask) => {
-        if (epoch === this.epoch) this.store(key, mask);
-        return mask;
-      },
-    );
+    const lookup = this.fetch(userIdType, userId).then((mask) => {
+      if (epoch === this.epoch) this.store(key, mask);
+      return mask;
+    });
     this.inFlight.set(key, lookup);
     const forget = () => {
       if (this.inFlight.get(key) === lookup) this.inFlight.delete(key);

@@ -42,7 +42,9 @@ function maskOf(names: readonly unknown[], where: string): number {
   for (const name of names) {
     const factor = parseFactor(name);
     if (!factor) {
-      throw new MfaPolicyError(`unknown factor ${JSON.stringify(name)} in ${where}; use EMAIL, SMS, TOTP (or OTP), FACE`);
+      throw new MfaPolicyError(
+        `unknown factor ${JSON.stringify(name)} in ${where}; use EMAIL, SMS, TOTP (or OTP), FACE`,
+      );
     }
     mask |= { EMAIL: 1, SMS: 2, TOTP: 4, FACE: 8 }[factor];
   }
@@ -69,8 +71,10 @@ export function compileStaticPolicy(policy: MfaStaticPolicy): RequiredFactors {
   if (Array.isArray(policy)) return required('anyOf', maskOf(policy, 'the list'));
   if (policy !== null && typeof policy === 'object') {
     const keys = Object.keys(policy);
-    if (keys.length === 1 && keys[0] === 'anyOf') return required('anyOf', maskOf((policy as { anyOf: unknown[] }).anyOf, 'anyOf'));
-    if (keys.length === 1 && keys[0] === 'allOf') return required('allOf', maskOf((policy as { allOf: unknown[] }).allOf, 'allOf'));
+    if (keys.length === 1 && keys[0] === 'anyOf')
+      return required('anyOf', maskOf((policy as { anyOf: unknown[] }).anyOf, 'anyOf'));
+    if (keys.length === 1 && keys[0] === 'allOf')
+      return required('allOf', maskOf((policy as { allOf: unknown[] }).allOf, 'allOf'));
   }
   throw new MfaPolicyError(
     `expected a factor, a list of factors, { anyOf: [...] } or { allOf: [...] }, got ${JSON.stringify(policy)}`,

@@ -1,21 +1,25 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  mixin,
-  type CanActivate,
-  type ExecutionContext,
-  type Type,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, mixin, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { factorsOfMask } from '../mfa-factor.js';
-import { MFA_FAIL_OPEN_METADATA, MFA_POLICY_METADATA, MFA_RESOLVED_OPTIONS, MFA_SKIP_METADATA } from '../mfa.constants.js';
+import {
+  MFA_FAIL_OPEN_METADATA,
+  MFA_POLICY_METADATA,
+  MFA_RESOLVED_OPTIONS,
+  MFA_SKIP_METADATA,
+} from '../mfa.constants.js';
 import type { MfaUserRef } from '../mfa-module-options.interface.js';
 import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
 import { MfaBindingResolver, MfaStatusUnavailableError } from './mfa-binding.resolver.js';
 import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
 import { MfaNotBoundException, MfaStatusUnavailableException, MfaUserUnresolvedException } from './mfa.exceptions.js';
-import { compilePolicy, compileStaticPolicy, isSatisfied, type CompiledPolicy, type MfaPolicyInput, type RequiredFactors } from './mfa-policy.js';
+import {
+  compilePolicy,
+  compileStaticPolicy,
+  isSatisfied,
+  type CompiledPolicy,
+  type MfaPolicyInput,
+  type RequiredFactors,
+} from './mfa-policy.js';
 
 /** What the decorators say of one route, read once per route. */
 interface RouteSettings {
@@ -113,7 +117,8 @@ export class MfaGuard implements CanActivate {
     if (denial.code === 'MFA_USER_UNRESOLVED') throw new MfaUserUnresolvedException(body);
     if (denial.code === 'MFA_NOT_BOUND') throw new MfaNotBoundException(body);
     const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
-    if (response && typeof response.header === 'function') response.header('Retry-After', String(denial.retryAfterSeconds));
+    if (response && typeof response.header === 'function')
+      response.header('Retry-After', String(denial.retryAfterSeconds));
     throw new MfaStatusUnavailableException(body, denial.retryAfterSeconds);
   }
 

@@ -53,7 +53,8 @@ const POLICY_NAMES = ['EMAIL', 'SMS', 'TOTP', 'OTP', 'FACE', 'PASSKEY'];
 type Json = Record<string, unknown>;
 
 function object(value: unknown, field: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EmulatorSeedError(field, 'must be an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new EmulatorSeedError(field, 'must be an object');
   return value as Json;
 }
 
@@ -70,7 +71,8 @@ function text(value: unknown, field: string, optional = false): string | undefin
 
 function onlyKeys(value: Json, allowed: readonly string[], field: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new EmulatorSeedError(`${field}.${key}`, `is not a seed field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw new EmulatorSeedError(`${field}.${key}`, `is not a seed field (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -78,7 +80,8 @@ function prefixedPairs(value: unknown, field: string): string[] | undefined {
   if (value === undefined) return undefined;
   return list(value, field).map((entry, i) => {
     const pair = text(entry, `${field}[${i}]`)!;
-    if (!/^[^:]+:.+$/.test(pair)) throw new EmulatorSeedError(`${field}[${i}]`, 'must look like "<prefix>:<userIdInIdp>"');
+    if (!/^[^:]+:.+$/.test(pair))
+      throw new EmulatorSeedError(`${field}[${i}]`, 'must look like "<prefix>:<userIdInIdp>"');
     return pair;
   });
 }
@@ -123,14 +126,17 @@ function parseApplication(value: unknown, field: string): EmulatorSeedApplicatio
 export function parseEmulatorSeed(value: unknown): EmulatorSeed {
   const seed = object(value, 'seed');
   onlyKeys(seed, ['users', 'applications', 'credentials'], 'seed');
-  const users = seed['users'] === undefined ? [] : list(seed['users'], 'users').map((u, i) => parseUser(u, `users[${i}]`));
+  const users =
+    seed['users'] === undefined ? [] : list(seed['users'], 'users').map((u, i) => parseUser(u, `users[${i}]`));
   const seen = new Set<string>();
   users.forEach((user, i) => {
     if (seen.has(user.userId)) throw new EmulatorSeedError(`users[${i}].userId`, `repeats ${user.userId}`);
     seen.add(user.userId);
   });
   const applications =
-    seed['applications'] === undefined ? [] : list(seed['applications'], 'applications').map((a, i) => parseApplication(a, `applications[${i}]`));
+    seed['applications'] === undefined
+      ? []
+      : list(seed['applications'], 'applications').map((a, i) => parseApplication(a, `applications[${i}]`));
   const credentials =
     seed['credentials'] === undefined
       ? undefined

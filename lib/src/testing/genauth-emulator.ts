@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { MfaFactor } from '../mfa-factor.js';
 import { API_CODES, EmulatorAuth } from './emulator-auth.js';
 import { FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
-import { parseEmulatorSeed, type EmulatorCredentials, type EmulatorSeed, type EmulatorSeedApplication, type EmulatorSeedUser } from './emulator-seed.js';
+import {
+  parseEmulatorSeed,
+  type EmulatorCredentials,
+  type EmulatorSeed,
+  type EmulatorSeedApplication,
+  type EmulatorSeedUser,
+} from './emulator-seed.js';
 import { EmulatorState, type StoredApplicationMfa } from './emulator-state.js';
 
 /** Options of {@link GenAuthEmulator}. */
@@ -189,12 +195,21 @@ export class GenAuthEmulator {
       return;
     }
     if (fault?.rateLimitRetryAfterSeconds !== undefined) {
-      return send(res, 429, { statusCode: 429, message: 'Too Many Requests', requestId: randomUUID() }, {
-        'retry-after': String(fault.rateLimitRetryAfterSeconds),
-      });
+      return send(
+        res,
+        429,
+        { statusCode: 429, message: 'Too Many Requests', requestId: randomUUID() },
+        {
+          'retry-after': String(fault.rateLimitRetryAfterSeconds),
+        },
+      );
     }
     if (fault?.httpStatus !== undefined) {
-      return send(res, fault.httpStatus, { statusCode: fault.httpStatus, message: 'emulated failure', requestId: randomUUID() });
+      return send(res, fault.httpStatus, {
+        statusCode: fault.httpStatus,
+        message: 'emulated failure',
+        requestId: randomUUID(),
+      });
     }
     if (fault?.malformed === 'truncated') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusCode":200,"data":{"totpSta');
@@ -224,13 +239,22 @@ export class GenAuthEmulator {
       params = Object.fromEntries(url.searchParams);
     }
     if (endpoint === 'get-management-token' && method === 'POST') {
-      const issued = this.auth.issueToken(params['accessKeyId'], params['accessKeySecret'], this.options.tokenTtlSeconds ?? 7200);
+      const issued = this.auth.issueToken(
+        params['accessKeyId'],
+        params['accessKeySecret'],
+        this.options.tokenTtlSeconds ?? 7200,
+      );
       if ('apiCode' in issued) return error(issued.statusCode, issued.apiCode, issued.message);
       return ok({ access_token: issued.token, expires_in: this.options.tokenTtlSeconds ?? 7200 });
     }
     const route = ROUTES[`${method} ${endpoint}`];
     if (!route) return { statusCode: 404, body: { statusCode: 404, message: `no route ${method} ${url.pathname}` } };
-    const failure = this.auth.verify(method, url.pathname, headerRecord(req), Object.keys(params).length ? params : undefined);
+    const failure = this.auth.verify(
+      method,
+      url.pathname,
+      headerRecord(req),
+      Object.keys(params).length ? params : undefined,
+    );
     if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
     return route.call(this, params, lang);
   }
@@ -266,11 +290,13 @@ export class GenAuthEmulator {
   /** get-mfa-trigger-data */
   triggerData(params: Params, lang: string): Answer {
     const appId = params['appId'];
-    if (typeof appId !== 'string' || appId === '') return error(400, 400, lang === 'en-US' ? 'Invalid parameter appId' : '参数 appId 格式错误');
+    if (typeof appId !== 'string' || appId === '')
+      return error(400, 400, lang === 'en-US' ? 'Invalid parameter appId' : '参数 appId 格式错误');
     const user = this.findUser(params, lang);
     if (!user || 'statusCode' in user) return user as Answer;
     const policies = this.state.applicationPolicies(appId);
-    if (!policies) return error(404, API_CODES.APP_NOT_FOUND, lang === 'en-US' ? 'Application does not exist' : '应用不存在');
+    if (!policies)
+      return error(404, API_CODES.APP_NOT_FOUND, lang === 'en-US' ? 'Application does not exist' : '应用不存在');
     const applicationMfa: StoredApplicationMfa[] = policies.map((policy, sort) => ({
       mfaPolicy: WIRE_POLICY[policy] ?? policy,
       status: 1,
@@ -291,7 +317,12 @@ export class GenAuthEmulator {
     const user = this.findUser(params, lang);
     if (!user || 'statusCode' in user) return user as Answer;
     const data = params['mfaTriggerData'];
-    if (data === null || typeof data !== 'object' || Array.isArray(data) || !Array.isArray((data as Params)['applicationMfa'])) {
+    if (
+      data === null ||
+      typeof data !== 'object' ||
+      Array.isArray(data) ||
+      !Array.isArray((data as Params)['applicationMfa'])
+    ) {
       return error(400, 400, lang === 'en-US' ? 'Invalid parameter mfaTriggerData' : '参数 mfaTriggerData 格式错误');
     }
     this.state.storeTriggerData(user, data as Params);
@@ -322,7 +353,11 @@ function error(statusCode: number, apiCode: number, message: string): Answer {
 
 function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('the built package', () => {
+  it('exposes its two entry points to plain Node (ESM), with the public names only', () => {
+    const script = `
+      import * as main from 'nestjs-genauth-mfa';
+      import * as testing from 'nestjs-genauth-mfa/testing';
+      console.log(JSON.stringify({ main: Object.keys(main).sort(), testing: Object.keys(testing).sort() }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { main, testing } = JSON.parse(out) as { main: string[]; testing: string[] };
+    for (const name of [
+      'MfaModule',
+      'MfaManagementService',
+      'RequireMfaBound',
+      'MfaPolicy',
+      'SkipMfa',
+      'GenAuthError',
+      'MFA_STATUS_CACHE',
+    ]) {
+      expect(main).toContain(name);
+    }
+    expect(testing).toEqual(expect.arrayContaining(['GenAuthEmulator', 'parseEmulatorSeed']));
+    expect(main).not.toContain('GenAuthHttpClient');
+    expect(main).not.toContain('stringToSign');
+  });
+
+  it('ships type declarations for both entry points', async () => {
+    const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
+      exports: Record<string, { types: string }>;
+    };
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    for (const entry of ['.', './testing']) {
+      expect(existsSync(join(import.meta.dirname, '..', 'lib', pkg.exports[entry]!.types))).toBe(true);
+    }
+  });
+});
