@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryMfaStatusCache } from 'nestjs-genauth-mfa';
+import { CircuitBreaker } from '../../lib/src/guard/circuit-breaker.js';
+
+describe('InMemoryMfaStatusCache', () => {
+  it('holds at most maxEntries, evicting the least recently used', () => {
+    const cache = new InMemoryMfaStatusCache(3);
+    cache.set('a', 1, 60_000);
+    cache.set('b', 2, 60_000);
+    cache.set('c', 4, 60_000);
+    expect(cache.get('a')).toBe(1);
+    cache.set('d', 8, 60_000);
+    expect(cache.size).toBe(3);
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([1, 4, 8]);
+  });
+
+  it('expires entries after their TTL and does not store a zero TTL', () => {
+    let now = 0;
+    const cache = new InMemoryMfaStatusCache(10, () => now);
+    cache.set('a', 3, 100);
+    cache.set('z', 3, 0);
+    now = 99;
+    expect(cache.get('a')).toBe(3);
+    now = 100;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('z')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('opens after the threshold, allows one trial after the reset time, and closes on success', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(2, 1000, () => now);
+    breaker.failure();
+    expect(breaker.blockedForMs()).toBe(0);
+    breaker.failure();
+    expect(breaker.blockedForMs()).toBe(1000);
+    now = 1000;
+    expect(breaker.blockedForMs()).toBe(0);
+    expect(breaker.blockedForMs()).toBe(1000);
+    breaker.success();
+    expect(breaker.blockedForMs()).toBe(0);
+  });
+
+  it('reopens when the trial fails', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(1, 500, () => now);
+    breaker.failure();
+    now = 500;
+    expect(breaker.blockedForMs()).toBe(0);
+    breaker.failure();
+    expect(breaker.blockedForMs()).toBe(500);
+  });
+});
