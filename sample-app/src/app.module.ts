@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { MfaModule, type MfaModuleOptions } from 'nestjs-genauth-mfa';
+import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
+import { AccountController } from './account/account.controller.js';
+import { AdminController } from './admin/admin.controller.js';
+import { AppController } from './app.controller.js';
+import { AuthModule } from './auth/auth.module.js';
+import { SAMPLE_CONFIG } from './config/config.tokens.js';
+import type { SampleConfig } from './config/sample.config.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { VaultController } from './vault/vault.controller.js';
+
+/** Where the MFA module points: the embedded emulator, or the real GenAuth from the configuration. */
+function mfaOptions(config: SampleConfig, emulator: GenAuthEmulator | undefined): MfaModuleOptions {
+  const common = { appId: config.appId, enrollmentUrl: 'https://example.com/account/mfa' };
+  if (emulator) return { ...common, host: emulator.url, ...emulator.credentials[0]! };
+  return { ...common, host: config.host, accessKeyId: config.accessKeyId!, accessKeySecret: config.accessKeySecret! };
+}
+
+@Module({})
+export class AppModule {
+  /** The app for a configuration, on an emulator when one is given. */
+  static register(config: SampleConfig, emulator?: GenAuthEmulator): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ sample: config })] }),
+        MfaModule.forRootAsync({
+          isGlobal: true,
+          inject: [ConfigService],
+          useFactory: (settings: ConfigService) => mfaOptions(settings.getOrThrow<SampleConfig>('sample'), emulator),
+        }),
+        AuthModule,
+      ],
+      controllers: [AppController, AccountController, VaultController, ReportsController, AdminController],
+      providers: [
+        {
+          provide: SAMPLE_CONFIG,
+          inject: [ConfigService],
+          useFactory: (settings: ConfigService) => settings.getOrThrow<SampleConfig>('sample'),
+        },
+      ],
+      exports: [SAMPLE_CONFIG],
+    };
+  }
+}

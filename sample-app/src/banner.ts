@@ -1,0 +1,43 @@
+import { JwtService } from '@nestjs/jwt';
+import { DEMO_USERS, demoRoles } from './demo/demo-seed.js';
+import type { RunningSample } from './sample-runner.js';
+
+/** What `npm start` prints: where things run, demo tokens, and curl commands for each outcome. */
+export async function banner(sample: RunningSample): Promise<string> {
+  const { url, config, emulator } = sample;
+  const lines = [
+    `nestjs-genauth-mfa sample app listening on ${url}`,
+    emulator
+      ? `Using the embedded GenAuth emulator at ${emulator.url} (set GENAUTH_ACCESS_KEY_ID/SECRET to use the real GenAuth).`
+      : `Using the real GenAuth at ${config.host ?? 'https://api.genauth.ai'}.`,
+  ];
+  if (!emulator) return lines.join('\n');
+  const jwt = sample.app.get(JwtService);
+  lines.push('', 'Demo tokens (valid one hour), paste them into your shell:');
+  for (const user of DEMO_USERS) {
+    const token = await jwt.signAsync({ sub: user.userId, roles: demoRoles(user.userId) });
+    lines.push(`  export ${user.userId.toUpperCase()}=${token}   # ${user.about}`);
+  }
+  const get = (who: string | undefined, path: string, note: string) =>
+    `  curl -s ${who ? `-H "authorization: Bearer $${who}" ` : ''}${url}${path}   # ${note}`;
+  lines.push(
+    '',
+    'Then try:',
+    get(undefined, '/', 'public'),
+    get('ALICE', '/me', "alice's bindings"),
+    get('ALICE', '/vault/totp', '200: TOTP bound'),
+    get('DAVE', '/vault/totp', '403 MFA_NOT_BOUND, with missing factors'),
+    get(undefined, '/vault/totp', '401: no token'),
+    get('CAROL', '/vault/any-of', '200: FACE is one of SMS, FACE'),
+    get('BOB', '/vault/all-of', '200: SMS and EMAIL'),
+    get('BOB', '/reports/summary', '200: controller policy EMAIL'),
+    get('BOB', '/reports/audit', '403: route overrides with FACE or TOTP'),
+    get('DAVE', '/reports/status', '200: @SkipMfa'),
+    `  curl -s -X PUT -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"totpMfaEnabled":true}' ${url}/admin/users/dave/mfa-status   # admin binds TOTP for dave`,
+    get('DAVE', '/vault/totp', 'now 200, at once'),
+    `  curl -s ${url}/auth/demo-token -H 'content-type: application/json' -d '{"userId":"bob"}'   # a fresh token`,
+    '',
+    'Ctrl-C stops the app and the emulator.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { MfaPolicy, RequireMfaBound, SkipMfa } from 'nestjs-genauth-mfa';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+
+/** A policy on the controller (EMAIL), one route overriding it and one exempt. */
+@MfaPolicy('EMAIL')
+@UseGuards(JwtAuthGuard, RequireMfaBound())
+@Controller('reports')
+export class ReportsController {
+  /** Inherits the controller's EMAIL policy. */
+  @Get('summary')
+  summary() {
+    return { report: 'summary', policy: 'EMAIL' };
+  }
+
+  /** Overrides it: FACE or TOTP. */
+  @MfaPolicy({ anyOf: ['FACE', 'TOTP'] })
+  @Get('audit')
+  audit() {
+    return { report: 'audit', policy: 'FACE or TOTP' };
+  }
+
+  /** Exempt from MFA (still needs a signed-in user). */
+  @SkipMfa()
+  @Get('status')
+  status() {
+    return { report: 'status', policy: 'none' };
+  }
+}

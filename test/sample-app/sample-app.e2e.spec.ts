@@ -1,0 +1,156 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { MfaBindingResolver } from 'nestjs-genauth-mfa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSample, type RunningSample } from '../../sample-app/src/sample-runner.js';
+
+const ENV = { PORT: '0', JWT_SECRET: 'test-secret-of-the-sample-app' };
+
+describe('sample app, end to end through HTTP on the embedded emulator', () => {
+  let sample: RunningSample;
+  const tokens: Record<string, string> = {};
+
+  async function call(method: string, path: string, user?: string, body?: unknown) {
+    const headers: Record<string, string> = {};
+    if (user) headers['authorization'] = `Bearer ${tokens[user]}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${sample.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    sample = await startSample(ENV);
+    for (const user of ['alice', 'bob', 'carol', 'dave']) {
+      const { status, body } = await call('POST', '/auth/demo-token', undefined, { userId: user });
+      expect(status).toBe(201);
+      tokens[user] = body['accessToken'] as string;
+    }
+  });
+
+  afterAll(() => sample.stop());
+
+  it('runs on the emulator by default', () => {
+    expect(sample.config.mode).toBe('emulator');
+    expect(sample.emulator).toBeDefined();
+  });
+
+  it('issues tokens only for demo users, and validates the body', async () => {
+    expect((await call('POST', '/auth/demo-token', undefined, { userId: 'mallory' })).status).toBe(403);
+    const bad = await call('POST', '/auth/demo-token', undefined, { user: 'bob' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body['message'])).toContain('user');
+  });
+
+  // Expected status per route and user: alice TOTP, bob SMS+EMAIL, carol FACE, dave nothing.
+  const table: Array<[string, Record<string, number>]> = [
+    ['/', { alice: 200, bob: 200, carol: 200, dave: 200 }],
+    ['/vault/totp', { alice: 200, bob: 403, carol: 403, dave: 403 }],
+    ['/vault/any-of', { alice: 403, bob: 200, carol: 200, dave: 403 }],
+    ['/vault/all-of', { alice: 403, bob: 200, carol: 403, dave: 403 }],
+    ['/reports/summary', { alice: 403, bob: 200, carol: 403, dave: 403 }],
+    ['/reports/audit', { alice: 200, bob: 403, carol: 200, dave: 403 }],
+    ['/reports/status', { alice: 200, bob: 200, carol: 200, dave: 200 }],
+  ];
+
+  it.each(table)('%s answers each demo user as its policy says', async (path, expected) => {
+    for (const [user, status] of Object.entries(expected)) {
+      const answer = await call('GET', path, user);
+      expect({ user, status: answer.status }).toEqual({ user, status });
+      if (status === 403) expect(answer.body['code']).toBe('MFA_NOT_BOUND');
+    }
+  });
+
+  it('answers 401 on guarded routes without a token', async () => {
+    for (const path of ['/me', '/vault/totp', '/reports/status']) expect((await call('GET', path)).status).toBe(401);
+  });
+
+  it('/me shows the bindings through MfaManagementService', async () => {
+    expect((await call('GET', '/me', 'bob')).body).toEqual({
+      userId: 'bob',
+      roles: [],
+      mfa: { bound: { EMAIL: true, SMS: true, TOTP: false, FACE: false }, boundFactors: ['EMAIL', 'SMS'] },
+    });
+  });
+
+  it('denies the admin route to non-admins and to bad bodies, naming the field', async () => {
+    expect((await call('PUT', '/admin/users/dave/mfa-status', 'bob', { faceMfaEnabled: true })).status).toBe(403);
+    const bad = await call('PUT', '/admin/users/dave/mfa-status', 'alice', { faceMfaEnabled: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body['message']).toEqual(['faceMfaEnabled must be a boolean value']);
+    const phone = await call('PUT', '/admin/users/dave/mfa-status', 'alice', { mfaPhone: '12' });
+    expect(phone.status).toBe(400);
+    expect(JSON.stringify(phone.body['message'])).toContain('mfaPhone');
+    const extra = await call('PUT', '/admin/users/dave/mfa-status', 'alice', { pin: '1234' });
+    expect(extra.status).toBe(400);
+    expect(JSON.stringify(extra.body['message'])).toContain('pin');
+    expect((await call('PUT', '/admin/users/nobody/mfa-status', 'alice', { faceMfaEnabled: true })).status).toBe(404);
+  });
+
+  it('an admin change takes effect on the guard at once, and can be undone', async () => {
+    expect((await call('GET', '/vault/any-of', 'dave')).status).toBe(403);
+    const changed = await call('PUT', '/admin/users/dave/mfa-status', 'alice', { faceMfaEnabled: true });
+    expect(changed).toEqual({ status: 200, body: { userId: 'dave', boundFactors: ['FACE'] } });
+    expect((await call('GET', '/vault/any-of', 'dave')).status).toBe(200);
+    await call('PUT', '/admin/users/dave/mfa-status', 'alice', { faceMfaEnabled: false });
+    expect((await call('GET', '/vault/any-of', 'dave')).status).toBe(403);
+  });
+
+  it('answers 503 MFA_STATUS_UNAVAILABLE when GenAuth fails', async () => {
+    // carol's binding is cached by now: drop it so that the guard has to ask GenAuth.
+    await sample.app.get(MfaBindingResolver).invalidate({ userId: 'carol' });
+    sample.emulator!.setFault('get-user-mfa-info', { httpStatus: 500 });
+    try {
+      const answer = await call('GET', '/vault/totp', 'carol');
+      expect(answer.status).toBe(503);
+      expect(answer.body['code']).toBe('MFA_STATUS_UNAVAILABLE');
+      expect((await call('GET', '/me', 'carol')).status).toBe(503);
+    } finally {
+      sample.emulator!.clearFaults();
+    }
+  });
+});
+
+describe('npm start entry point', () => {
+  const main = join(import.meta.dirname, '..', '..', 'sample-app', 'dist', 'main.js');
+
+  it('starts, prints the URL and curl commands, answers a request and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, ...ENV, GENAUTH_ACCESS_KEY_ID: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const lines: string[] = [];
+      for await (const line of createInterface({ input: child.stdout! })) {
+        lines.push(line);
+        if (line.startsWith('Ctrl-C')) break;
+      }
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)?.[1];
+      expect(url).toBeDefined();
+      expect(lines.join('\n')).toContain('embedded GenAuth emulator');
+      expect(lines.some((l) => l.includes('curl') && l.includes('/vault/totp'))).toBe(true);
+      expect((await fetch(`${url}/`)).status).toBe(200);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('stops with one line naming the bad variable', async () => {
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, ...ENV, GENAUTH_ACCESS_KEY_ID: 'only-the-id', GENAUTH_ACCESS_KEY_SECRET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('GENAUTH_ACCESS_KEY_SECRET');
+  });
+});
