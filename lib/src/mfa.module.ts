@@ -1,5 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { InMemoryMfaStatusCache } from './cache/in-memory-mfa-status.cache.js';
 import { MFA_STATUS_CACHE } from './cache/mfa-status-cache.interface.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
@@ -26,7 +28,14 @@ import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolv
  * ```
  */
 @Module({
-  imports: [HttpModule],
+  // An axios instance of its own: the global one is shared with (and changed by) other SDKs.
+  imports: [
+    HttpModule.register({
+      maxRedirects: 0,
+      httpAgent: new HttpAgent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true }),
+    }),
+  ],
   providers: [
     { provide: MFA_RESOLVED_OPTIONS, useFactory: resolveMfaOptions, inject: [MFA_MODULE_OPTIONS] },
     {

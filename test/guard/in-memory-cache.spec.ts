@@ -4,10 +4,12 @@ import { CircuitBreaker } from '../../lib/src/guard/circuit-breaker.js';
 
 describe('InMemoryMfaStatusCache', () => {
   it('holds at most maxEntries, evicting the least recently used', () => {
-    const cache = new InMemoryMfaStatusCache(3);
+    let now = 0;
+    const cache = new InMemoryMfaStatusCache(3, () => now);
     cache.set('a', 1, 60_000);
     cache.set('b', 2, 60_000);
     cache.set('c', 4, 60_000);
+    now = 1000;
     expect(cache.get('a')).toBe(1);
     cache.set('d', 8, 60_000);
     expect(cache.size).toBe(3);

@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import {
   GenAuthApiError,
   GenAuthInvalidResponseError,
@@ -102,19 +101,18 @@ export class GenAuthHttpClient {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let response: AxiosResponse<string>;
     try {
-      response = await firstValueFrom(
-        this.http.request<string>({
-          method: site.method,
-          url: `${this.options.host}${site.path}${query ? `?${query}` : ''}`,
-          data: isGet ? undefined : JSON.stringify(params),
-          headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-          signal,
-          responseType: 'text',
-          transformResponse: (body: string) => body,
-          validateStatus: () => true,
-          maxRedirects: 0,
-        }),
-      );
+      // axiosRef rather than the Observable wrapper: one call, one promise, on the hot path of cold lookups.
+      response = await this.http.axiosRef.request<string>({
+        method: site.method,
+        url: `${this.options.host}${site.path}${query ? `?${query}` : ''}`,
+        data: isGet ? undefined : JSON.stringify(params),
+        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+        signal,
+        responseType: 'text',
+        transformResponse: (body: string) => body,
+        validateStatus: () => true,
+        maxRedirects: 0,
+      });
     } catch (error) {
       throw this.transportError(site, error, signal.aborted);
     }

@@ -28,7 +28,7 @@ interface RouteSettings {
   readonly failOpen: boolean | undefined;
 }
 
-// Set on the request so that a second MFA guard in the same request reuses the first one's lookup.
+// Set on the request so that a second MFA guard in the same request reuses the first one's I/O lookup.
 const CHECKED_KEY = Symbol('genauth-mfa:checked-key');
 const CHECKED_MASK = Symbol('genauth-mfa:checked-mask');
 
@@ -67,11 +67,9 @@ export class MfaGuard implements CanActivate {
     const key = MfaBindingResolver.key(userIdType, user.userId);
     if (request[CHECKED_KEY] === key) return this.decide(context, required, request[CHECKED_MASK] as number);
     const mask = this.bindings.boundMask(key, userIdType, user.userId);
-    if (typeof mask === 'number') {
-      request[CHECKED_KEY] = key;
-      request[CHECKED_MASK] = mask;
-      return this.decide(context, required, mask);
-    }
+    // A synchronous answer came from memory at no cost; writing it onto the request would cost more
+    // (new properties change the request's shape), so only answers that took I/O are kept there.
+    if (typeof mask === 'number') return this.decide(context, required, mask);
     return mask.then(
       (loaded) => {
         request[CHECKED_KEY] = key;

@@ -1,0 +1,132 @@
+/**
+ * A benchmark child process: the GenAuth emulator and (unless --adapter none) a Nest app with three
+ * routes: unguarded, guarded by RequireMfaBound, and guarded by a naive guard that asks the official
+ * SDK on every request. It prints its URLs as one JSON line and obeys IPC messages from run.ts.
+ */
+import 'reflect-metadata';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ManagementClient } from 'authing-node-sdk';
+import { MfaModule, RequireMfaBound } from 'nestjs-genauth-mfa';
+import { GenAuthEmulator, type EmulatorSeedUser } from 'nestjs-genauth-mfa/testing';
+
+const adapter = process.argv[process.argv.indexOf('--adapter') + 1] ?? 'express';
+const users: EmulatorSeedUser[] = [{ userId: 'bench-user', mfa: { TOTP: true } }];
+for (let i = 0; i < 1000; i++) users.push({ userId: `spread-${i}`, mfa: { TOTP: true } });
+for (let i = 0; i < 20; i++) users.push({ userId: `storm-${i}`, mfa: { TOTP: true } });
+const emulator = new GenAuthEmulator({ seed: { users } });
+const emulatorUrl = await emulator.start();
+const credentials = emulator.credentials[0]!;
+const sdk = new ManagementClient({ ...credentials, host: emulatorUrl });
+
+function userOf(context: ExecutionContext): string | undefined {
+  return context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers['x-user-id'];
+}
+
+@Injectable()
+class HeaderAuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ user?: unknown }>();
+    const id = userOf(context);
+    if (id) request.user = { id };
+    return true;
+  }
+}
+
+/** A guard that decides nothing: the floor any second guard costs in Nest's pipeline. */
+@Injectable()
+class NoopGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+/** What a user would otherwise write (as Authing's own demo does): one SDK call per request, no cache. */
+@Injectable()
+class SdkPerRequestGuard implements CanActivate {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const userId = userOf(context);
+    if (!userId) return false;
+    const answer = await sdk.getUserMfaInfo({ userId });
+    const status: unknown = answer.data?.totpStatus;
+    return answer.statusCode === 200 && (status === true || status === 'enabled');
+  }
+}
+
+@Controller()
+class BenchController {
+  // The app's own authentication runs on both routes: the difference is RequireMfaBound alone.
+  @UseGuards(HeaderAuthGuard) @Get('plain') plain() {
+    return { ok: true };
+  }
+  @UseGuards(HeaderAuthGuard, NoopGuard) @Get('noop-guarded') noopGuarded() {
+    return { ok: true };
+  }
+  @UseGuards(HeaderAuthGuard, RequireMfaBound('TOTP')) @Get('guarded') guarded() {
+    return { ok: true };
+  }
+  @UseGuards(SdkPerRequestGuard) @Get('sdk-guarded') sdkGuarded() {
+    return { ok: true };
+  }
+}
+
+@Module({
+  imports: [
+    MfaModule.forRoot({
+      host: emulatorUrl,
+      ...credentials,
+      isGlobal: true,
+      // Long enough that no entry expires during a run: the warm path is what is measured.
+      cache: { ttlMs: 600_000, negativeTtlMs: 600_000 },
+    }),
+  ],
+  controllers: [BenchController],
+})
+class BenchModule {}
+
+let appUrl: string | undefined;
+let close = async () => {};
+if (adapter !== 'none') {
+  const app =
+    adapter === 'fastify'
+      ? await NestFactory.create(BenchModule, new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(BenchModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  close = () => app.close();
+}
+
+type Message =
+  { type: 'cpu' } | { type: 'counts' } | { type: 'latency'; ms: number } | { type: 'reset' } | { type: 'stop' };
+
+process.on('message', (message: Message) => {
+  if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send!({ type: 'cpu', micros: user + system });
+  }
+  if (message.type === 'counts') process.send!({ type: 'counts', mfaInfo: emulator.requestCount('get-user-mfa-info') });
+  if (message.type === 'latency') {
+    if (message.ms > 0) emulator.setFault('get-user-mfa-info', { latencyMs: message.ms });
+    else emulator.clearFaults();
+    process.send!({ type: 'ok' });
+  }
+  if (message.type === 'reset') {
+    emulator.resetCounts();
+    process.send!({ type: 'ok' });
+  }
+  if (message.type === 'stop')
+    void close()
+      .then(() => emulator.stop())
+      .then(() => process.exit(0));
+});
+
+process.send!({ type: 'ready', appUrl, emulatorUrl, ...credentials });

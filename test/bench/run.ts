@@ -1,0 +1,363 @@
+/**
+ * `npm run bench`: the guard's cost beside the alternatives, measured in one run on loopback servers it
+ * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
+ * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client
+ * runs only those parts and prints raw JSON (for profiling).
+ */
+import 'reflect-metadata';
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { ManagementClient } from 'authing-node-sdk';
+import autocannon from 'autocannon';
+import { MfaManagementService, MfaModule } from 'nestjs-genauth-mfa';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const CONNECTIONS = 50;
+
+interface Ready {
+  appUrl?: string;
+  emulatorUrl: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+interface Server {
+  ready: Ready;
+  ask(message: object): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+async function startServer(adapter: string): Promise<Server> {
+  const child: ChildProcess = fork(join(here, 'bench-server.js'), ['--adapter', adapter], { stdio: 'inherit' });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench server (${adapter}) did not start`)), 30_000);
+    child.once('message', (message: Ready) => {
+      clearTimeout(timer);
+      resolve(message);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    ready,
+    ask: (message) =>
+      new Promise((resolve) => {
+        child.once('message', resolve);
+        child.send(message);
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        const kill = setTimeout(() => process.kill(child.pid!, 'SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+interface Load {
+  rps: number;
+  /** Server CPU time per request, in microseconds (only when measured through {@link loadWithCpu}). */
+  cpuMicros: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load(url: string, user: string | undefined, seconds = SECONDS): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: user ? { 'x-user-id': user } : {},
+  });
+  return {
+    rps: result.requests.average,
+    cpuMicros: Number.NaN,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+    total: result.requests.total,
+  } as Load & { total: number };
+}
+
+/** A load run that also reads the server's CPU time, which other work on the machine disturbs far less. */
+async function loadWithCpu(server: Server, url: string, user: string): Promise<Load> {
+  const before = (await server.ask({ type: 'cpu' }))['micros'] as number;
+  const result = (await load(url, user)) as Load & { total: number };
+  const after = (await server.ask({ type: 'cpu' }))['micros'] as number;
+  return { ...result, cpuMicros: (after - before) / result.total };
+}
+
+type Route = 'plain' | 'noop-guarded' | 'guarded';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Measurements 1 and 2: unguarded and warm-guarded routes alternated in one run. */
+async function guardCost(adapter: string) {
+  const server = await startServer(adapter);
+  try {
+    const base = server.ready.appUrl!;
+    await fetch(`${base}/guarded`, { headers: { 'x-user-id': 'bench-user' } });
+    await load(`${base}/plain`, 'bench-user', 1);
+    await load(`${base}/guarded`, 'bench-user', 1);
+    await load(`${base}/noop-guarded`, 'bench-user', 1);
+    await server.ask({ type: 'reset' });
+    const runs: Record<Route, Load[]> = { plain: [], 'noop-guarded': [], guarded: [] };
+    const order: Route[] = ['plain', 'noop-guarded', 'guarded'];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order, so that no route always gets the warmer (or noisier) slot.
+      for (let i = 0; i < order.length; i++) {
+        const route = order[(i + round) % order.length]!;
+        runs[route].push(await loadWithCpu(server, `${base}/${route}`, 'bench-user'));
+      }
+    }
+    const upstream = (await server.ask({ type: 'counts' }))['mfaInfo'] as number;
+    const summary = (route: Route) => ({
+      rps: mean(runs[route].map((l) => l.rps)),
+      p50: median(runs[route].map((l) => l.p50)),
+      p99: median(runs[route].map((l) => l.p99)),
+    });
+    const unguarded = summary('plain');
+    const noop = summary('noop-guarded');
+    const guarded = summary('guarded');
+    // Median of per-round ratios: each compares runs seconds apart, so slow drifts of the machine cancel.
+    const perRound = (route: Route) => runs[route].map((l, i) => l.rps / runs.plain[i]!.rps);
+    const cpu = (route: Route) => median(runs[route].map((l) => l.cpuMicros));
+    // Server CPU per request decides the target: throughput that the server's CPU allows, guarded vs not.
+    const ratio = cpu('plain') / cpu('guarded');
+    return {
+      adapter,
+      unguarded,
+      noopGuard: noop,
+      guarded,
+      ratio,
+      noopRatio: cpu('plain') / cpu('noop-guarded'),
+      cpuMicrosPerRequest: { unguarded: cpu('plain'), noopGuard: cpu('noop-guarded'), guarded: cpu('guarded') },
+      throughputRatio: median(perRound('guarded')),
+      perRoundThroughputRatios: perRound('guarded'),
+      target: 0.95,
+      met: ratio >= 0.95,
+      failedResponses: Object.values(runs)
+        .flat()
+        .reduce((n, l) => n + l.non2xx, 0),
+      upstreamCallsUnderLoad: upstream,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Measurements 3 and 4 on one Express server. */
+async function againstSdkAndStorms() {
+  const server = await startServer('express');
+  try {
+    const base = server.ready.appUrl!;
+    await fetch(`${base}/guarded`, { headers: { 'x-user-id': 'bench-user' } });
+    await server.ask({ type: 'latency', ms: 20 });
+    const sdk = await load(`${base}/sdk-guarded`, 'bench-user');
+    const ours = await load(`${base}/guarded`, 'bench-user');
+    await server.ask({ type: 'latency', ms: 0 });
+
+    await server.ask({ type: 'reset' });
+    const storm = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        fetch(`${base}/guarded`, { headers: { 'x-user-id': 'storm-0' } }).then((r) => r.status),
+      ),
+    );
+    const stormCalls = (await server.ask({ type: 'counts' }))['mfaInfo'] as number;
+
+    await server.ask({ type: 'reset' });
+    let next = 0;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, async () => {
+        while (next < 10_000) {
+          const i = next++;
+          statuses.push((await fetch(`${base}/guarded`, { headers: { 'x-user-id': `spread-${i % 1000}` } })).status);
+        }
+      }),
+    );
+    const spreadCalls = (await server.ask({ type: 'counts' }))['mfaInfo'] as number;
+    return {
+      versusSdk: {
+        upstreamLatencyMs: 20,
+        sdkPerRequest: { rps: sdk.rps, p50: sdk.p50, p99: sdk.p99 },
+        ours: { rps: ours.rps, p50: ours.p50, p99: ours.p99 },
+        ratio: ours.rps / sdk.rps,
+        failedResponses: sdk.non2xx + ours.non2xx,
+      },
+      coldStorm: {
+        requests: 1000,
+        users: 1,
+        upstreamCalls: stormCalls,
+        target: 1,
+        met: stormCalls === 1,
+        allOk: storm.every((s) => s === 200),
+      },
+      spreadStorm: {
+        requests: 10_000,
+        users: 1000,
+        upstreamCalls: spreadCalls,
+        target: 1000,
+        met: spreadCalls === 1000,
+        allOk: statuses.every((s) => s === 200),
+      },
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Measurement 5, in a fresh process with --expose-gc. */
+function memory() {
+  const out = execFileSync(process.execPath, ['--expose-gc', join(here, 'memory.js')], { encoding: 'utf8' });
+  const figures = JSON.parse(out) as {
+    heapGrowthMb: number;
+    sizeAfterOverflow: number;
+    maxEntries: number;
+    users: number;
+  };
+  return {
+    ...figures,
+    target: 50,
+    met: figures.heapGrowthMb <= 50 && figures.sizeAfterOverflow === figures.maxEntries,
+  };
+}
+
+/** Measurement 6: getUserMfaInfo calls per second, our client against the official SDK's, alternated. */
+async function clientRate() {
+  const server = await startServer('none');
+  const { emulatorUrl, accessKeyId, accessKeySecret } = server.ready;
+  const context = await NestFactory.createApplicationContext(
+    MfaModule.forRoot({ host: emulatorUrl, accessKeyId, accessKeySecret }),
+    { logger: false },
+  );
+  const ours = context.get(MfaManagementService);
+  const sdk = new ManagementClient({ accessKeyId, accessKeySecret, host: emulatorUrl });
+  const rate = async (call: () => Promise<unknown>) => {
+    const until = Date.now() + SECONDS * 1000;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (Date.now() < until) {
+          await call();
+          done += 1;
+        }
+      }),
+    );
+    return done / SECONDS;
+  };
+  try {
+    const oursRates: number[] = [];
+    const sdkRates: number[] = [];
+    await rate(() => ours.getUserMfaInfo({ userId: 'bench-user' }));
+    await rate(() => sdk.getUserMfaInfo({ userId: 'bench-user' }));
+    for (let round = 0; round < Math.max(2, ROUNDS - 1); round++) {
+      oursRates.push(await rate(() => ours.getUserMfaInfo({ userId: 'bench-user' })));
+      sdkRates.push(
+        await rate(async () => {
+          const answer = await sdk.getUserMfaInfo({ userId: 'bench-user' });
+          if (answer.statusCode !== 200) throw new Error(`SDK call failed: ${answer.statusCode}`);
+        }),
+      );
+    }
+    const ratio = mean(oursRates) / mean(sdkRates);
+    return { oursPerSecond: mean(oursRates), sdkPerSecond: mean(sdkRates), ratio, target: 1, met: ratio >= 1 };
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
+const only = process.env['BENCH_ONLY']?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+const started = Date.now();
+if (only) {
+  // One part alone, for profiling; prints raw JSON.
+  if (wanted('express')) console.log(JSON.stringify(await guardCost('express')));
+  if (wanted('fastify')) console.log(JSON.stringify(await guardCost('fastify')));
+  if (wanted('client')) console.log(JSON.stringify(await clientRate()));
+  process.exit(0);
+}
+const express = await guardCost('express');
+const fastify = await guardCost('fastify');
+const comparisons = await againstSdkAndStorms();
+const heap = memory();
+const client = await clientRate();
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+  guardCost: [express, fastify],
+  ...comparisons,
+  memory: heap,
+  client,
+  totalSeconds: (Date.now() - started) / 1000,
+};
+
+const f = (n: number, digits = 0) => n.toFixed(digits);
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+const rows = [
+  ['#', 'measurement', 'result', 'target', ''],
+  ...[express, fastify].map((r, i) => [
+    String(i + 1),
+    `${r.adapter}: guarded (warm) vs unguarded`,
+    `server CPU/request ${f(r.cpuMicrosPerRequest.guarded)} vs ${f(r.cpuMicrosPerRequest.unguarded)} µs = ${f(r.ratio, 3)} (do-nothing guard ${f(r.noopRatio, 3)}); req/s ${f(r.guarded.rps)} vs ${f(r.unguarded.rps)} = ${f(r.throughputRatio, 3)}; p50 ${r.guarded.p50}/${r.unguarded.p50} ms, p99 ${r.guarded.p99}/${r.unguarded.p99} ms`,
+    '>= 0.95',
+    verdict(r.met),
+  ]),
+  [
+    '3',
+    'ours vs SDK call per request (upstream +20 ms)',
+    `${f(comparisons.versusSdk.ours.rps)} vs ${f(comparisons.versusSdk.sdkPerRequest.rps)} req/s = ${f(comparisons.versusSdk.ratio, 1)}x`,
+    'report',
+    '',
+  ],
+  [
+    '4a',
+    '1,000 concurrent first requests, 1 user',
+    `${comparisons.coldStorm.upstreamCalls} upstream call(s)`,
+    '1',
+    verdict(comparisons.coldStorm.met),
+  ],
+  [
+    '4b',
+    '10,000 requests over 1,000 users',
+    `${comparisons.spreadStorm.upstreamCalls} upstream calls`,
+    '1000',
+    verdict(comparisons.spreadStorm.met),
+  ],
+  [
+    '5',
+    'heap per 100,000 cached users; bound',
+    `${f(heap.heapGrowthMb, 1)} MB; ${heap.sizeAfterOverflow} entries after 150,000 inserts (max ${heap.maxEntries})`,
+    '<= 50 MB',
+    verdict(heap.met),
+  ],
+  [
+    '6',
+    'getUserMfaInfo calls/s: ours vs official SDK',
+    `${f(client.oursPerSecond)} vs ${f(client.sdkPerSecond)} = ${f(client.ratio, 2)}`,
+    '>= 1',
+    verdict(client.met),
+  ],
+];
+const table = [
+  `| ${rows[0]!.join(' | ')} |`,
+  `|${rows[0]!.map(() => '---').join('|')}|`,
+  ...rows.slice(1).map((row) => `| ${row.join(' | ')} |`),
+].join('\n');
+console.log(
+  `\n${table}\n\nNode ${process.version}, ${SECONDS} s x ${ROUNDS} rounds, ${CONNECTIONS} connections; whole run ${f(results.totalSeconds)} s.`,
+);
+mkdirSync(join(here, '..', 'results'), { recursive: true });
+writeFileSync(join(here, '..', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(here, '..', 'results', 'latest.md'), `${table}\n`);
