@@ -28,11 +28,11 @@ interface RouteSettings {
   readonly failOpen: boolean | undefined;
 }
 
-// Set on the request so that a second MFA guard in the same request reuses the first one's I/O lookup.
-const CHECKED_KEY = Symbol('genauth-mfa:checked-key');
-const CHECKED_MASK = Symbol('genauth-mfa:checked-mask');
+// Answers that took I/O, per request, so that a second MFA guard on the same request reuses them. A WeakMap
+// rather than properties on the request: adding properties would change the request object's shape.
+const checked = new WeakMap<object, { key: string; mask: number }>();
 
-type AnyRequest = Record<string | symbol, unknown> & { user?: unknown };
+type AnyRequest = Record<string, unknown> & { user?: unknown };
 
 /**
  * The MFA guard. Use {@link RequireMfaBound} to get it; subclass it (or the class RequireMfaBound returns)
@@ -65,15 +65,13 @@ export class MfaGuard implements CanActivate {
     const required = policy.kind === 'static' ? policy.required : policy.resolve(context);
     const userIdType = user.userIdType ?? this.options.userIdType;
     const key = MfaBindingResolver.key(userIdType, user.userId);
-    if (request[CHECKED_KEY] === key) return this.decide(context, required, request[CHECKED_MASK] as number);
+    const earlier = checked.get(request);
+    if (earlier !== undefined && earlier.key === key) return this.decide(context, required, earlier.mask);
     const mask = this.bindings.boundMask(key, userIdType, user.userId);
-    // A synchronous answer came from memory at no cost; writing it onto the request would cost more
-    // (new properties change the request's shape), so only answers that took I/O are kept there.
     if (typeof mask === 'number') return this.decide(context, required, mask);
     return mask.then(
       (loaded) => {
-        request[CHECKED_KEY] = key;
-        request[CHECKED_MASK] = loaded;
+        checked.set(request, { key, mask: loaded });
         return this.decide(context, required, loaded);
       },
       (error: unknown) => this.unavailable(context, route, error),
