@@ -45,7 +45,10 @@ export interface MfaModuleOptions {
   tenantId?: string;
   /** Language of GenAuth's messages: `'zh-CN'` (default) or `'en-US'`. */
   lang?: 'zh-CN' | 'en-US';
-  /** Timeout of each HTTP attempt, in milliseconds. Default 5000. */
+  /**
+   * How long each HTTP attempt may go without data from GenAuth, in milliseconds (the socket's timeout,
+   * which costs no timer per request). Default 5000.
+   */
   timeoutMs?: number;
   /** Retries of a GET after a network error, a 5xx or a 429 (POST is never retried). Default 2. */
   maxRetries?: number;

@@ -98,7 +98,6 @@ export class GenAuthHttpClient {
   private async send(site: GenAuthCallSite, params: Params, headers: Record<string, string>): Promise<unknown> {
     const isGet = site.method === 'GET';
     const query = isGet ? encodeQuery(params) : '';
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
     let response: AxiosResponse<string>;
     try {
       // axiosRef rather than the Observable wrapper: one call, one promise, on the hot path of cold lookups.
@@ -107,25 +106,25 @@ export class GenAuthHttpClient {
         url: `${this.options.host}${site.path}${query ? `?${query}` : ''}`,
         data: isGet ? undefined : JSON.stringify(params),
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        signal,
+        timeout: this.options.timeoutMs,
         responseType: 'text',
         transformResponse: (body: string) => body,
         validateStatus: () => true,
         maxRedirects: 0,
       });
     } catch (error) {
-      throw this.transportError(site, error, signal.aborted);
+      throw this.transportError(site, error);
     }
     return readEnvelope(site, response.status, response.headers['retry-after'], response.data);
   }
 
-  private transportError(site: GenAuthCallSite, error: unknown, timedOut: boolean): GenAuthError {
+  private transportError(site: GenAuthCallSite, error: unknown): GenAuthError {
     // The axios error holds the request config (headers, body with the secret): keep only message and code.
     const code = (error as { code?: unknown }).code;
     const cause = Object.assign(new Error((error as Error).message ?? String(error)), {
       code: typeof code === 'string' ? code : undefined,
     });
-    if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       return new GenAuthTimeoutError(site, this.options.timeoutMs, { cause });
     }
     return new GenAuthNetworkError(site, typeof code === 'string' ? code : undefined, { cause });
