@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { factorsOfMask, parseFactor, type MfaFactor, type MfaFactorName } from '../mfa-factor.js';
+import { FACTOR_BIT, factorsOfMask, parseFactor, type MfaFactor, type MfaFactorName } from '../mfa-factor.js';
 
 /** A fixed policy: one factor, a list (any of them), `{ anyOf }` or `{ allOf }`. */
 export type MfaStaticPolicy =
@@ -46,7 +46,7 @@ function maskOf(names: readonly unknown[], where: string): number {
         `unknown factor ${JSON.stringify(name)} in ${where}; use EMAIL, SMS, TOTP (or OTP), FACE`,
       );
     }
-    mask |= { EMAIL: 1, SMS: 2, TOTP: 4, FACE: 8 }[factor];
+    mask |= FACTOR_BIT[factor];
   }
   return mask;
 }
