@@ -1,4 +1,7 @@
-/** Injection token of the guard's binding cache. Provide your own {@link MfaStatusCache} under it. */
+/**
+ * Injection token of the guard's binding cache in use. To use another store, pass it as the module's
+ * `cache.store` option; tests can also replace it with `overrideProvider(MFA_STATUS_CACHE)`.
+ */
 export const MFA_STATUS_CACHE = Symbol('MFA_STATUS_CACHE');
 
 /**

@@ -60,7 +60,7 @@ export class MfaGuard implements CanActivate {
     if (!request) return false;
     const user = this.getUser(context, request);
     if (!user || typeof user.userId !== 'string' || user.userId === '') {
-      return this.deny(context, { code: 'MFA_USER_UNRESOLVED', status: 401 });
+      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
     const required = policy.kind === 'static' ? policy.required : policy.resolve(context);
     const userIdType = user.userIdType ?? this.options.userIdType;
@@ -118,21 +118,20 @@ export class MfaGuard implements CanActivate {
     throw new MfaStatusUnavailableException(body, denial.retryAfterSeconds);
   }
 
-  private deny(context: ExecutionContext, denial: MfaDenial): never {
-    return this.throwDenial(denial, context);
-  }
-
   private decide(context: ExecutionContext, required: RequiredFactors, mask: number): boolean {
     if (isSatisfied(required, mask)) return true;
     const url = this.options.enrollmentUrl;
-    return this.deny(context, {
-      code: 'MFA_NOT_BOUND',
-      status: 403,
-      required,
-      boundFactors: factorsOfMask(mask),
-      missingFactors: factorsOfMask(required.mask & ~mask),
-      enrollmentUrl: typeof url === 'function' ? url(context) : url,
-    });
+    return this.throwDenial(
+      {
+        code: 'MFA_NOT_BOUND',
+        status: 403,
+        required,
+        boundFactors: factorsOfMask(mask),
+        missingFactors: factorsOfMask(required.mask & ~mask),
+        enrollmentUrl: typeof url === 'function' ? url(context) : url,
+      },
+      context,
+    );
   }
 
   private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown): boolean {
@@ -143,7 +142,7 @@ export class MfaGuard implements CanActivate {
     }
     const retryAfterSeconds =
       error instanceof MfaStatusUnavailableError ? error.retryAfterSeconds : this.options.unavailableRetryAfterSeconds;
-    return this.deny(context, { code: 'MFA_STATUS_UNAVAILABLE', status: 503, retryAfterSeconds });
+    return this.throwDenial({ code: 'MFA_STATUS_UNAVAILABLE', status: 503, retryAfterSeconds }, context);
   }
 
   private routeSettings(context: ExecutionContext): RouteSettings {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MfaFactor } from '../mfa-factor.js';
-import { API_CODES, EmulatorAuth } from './emulator-auth.js';
+import { EmulatorAuth } from './emulator-auth.js';
 import { FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
 import {
   parseEmulatorSeed,
@@ -11,7 +11,8 @@ import {
   type EmulatorSeedApplication,
   type EmulatorSeedUser,
 } from './emulator-seed.js';
-import { EmulatorState, type StoredApplicationMfa } from './emulator-state.js';
+import { EMULATOR_ROUTES, error, ok, type Answer } from './emulator-routes.js';
+import { EmulatorState } from './emulator-state.js';
 
 /** Options of {@link GenAuthEmulator}. */
 export interface GenAuthEmulatorOptions {
@@ -27,11 +28,7 @@ export interface GenAuthEmulatorOptions {
   mfaInfoFormat?: 'boolean' | 'string';
 }
 
-const USER_ID_TYPES = ['user_id', 'external_id', 'phone', 'email', 'username', 'identity', 'sync_relation'];
-const WIRE_POLICY: Record<string, string> = { TOTP: 'OTP' };
-
 type Params = Record<string, unknown>;
-type Answer = { statusCode: number; body: object; headers?: Record<string, string> };
 
 /**
  * A local GenAuth Management API for tests, benchmarks and demos: a real HTTP server on 127.0.0.1 that
@@ -224,13 +221,13 @@ export class GenAuthEmulator {
 
   private answer(req: IncomingMessage, url: URL, endpoint: string, raw: string): Answer {
     const method = req.method ?? 'GET';
-    const lang = String(req.headers['x-authing-lang'] ?? req.headers['x-genauth-lang'] ?? 'zh-CN');
+    const english = (req.headers['x-authing-lang'] ?? req.headers['x-genauth-lang']) === 'en-US';
     let params: Params | undefined;
     if (method === 'POST') {
       try {
         params = raw === '' ? {} : (JSON.parse(raw) as Params);
       } catch {
-        return error(400, 400, lang === 'en-US' ? 'Request body is not JSON' : '请求体不是 JSON');
+        return error(400, 400, english ? 'Request body is not JSON' : '请求体不是 JSON');
       }
       if (params === null || typeof params !== 'object' || Array.isArray(params)) {
         return error(400, 400, 'Request body must be a JSON object');
@@ -247,7 +244,7 @@ export class GenAuthEmulator {
       if ('apiCode' in issued) return error(issued.statusCode, issued.apiCode, issued.message);
       return ok({ access_token: issued.token, expires_in: this.options.tokenTtlSeconds ?? 7200 });
     }
-    const route = ROUTES[`${method} ${endpoint}`];
+    const route = EMULATOR_ROUTES[`${method} ${endpoint}`];
     if (!route) return { statusCode: 404, body: { statusCode: 404, message: `no route ${method} ${url.pathname}` } };
     const failure = this.auth.verify(
       method,
@@ -256,99 +253,8 @@ export class GenAuthEmulator {
       Object.keys(params).length ? params : undefined,
     );
     if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
-    return route.call(this, params, lang);
+    return route({ state: this.state, params, english, mfaInfoFormat: this.options.mfaInfoFormat ?? 'boolean' });
   }
-
-  /** Resolves the user of a call, or answers 400 / 2004. */
-  findUser(params: Params, lang: string): ReturnType<EmulatorState['find']> | Answer {
-    const userId = params['userId'];
-    const userIdType = params['userIdType'] ?? 'user_id';
-    if (typeof userId !== 'string' || userId === '') {
-      return error(400, 400, lang === 'en-US' ? 'Invalid parameter userId' : '参数 userId 格式错误');
-    }
-    if (typeof userIdType !== 'string' || !USER_ID_TYPES.includes(userIdType)) {
-      return error(400, 400, lang === 'en-US' ? 'Invalid parameter userIdType' : '参数 userIdType 格式错误');
-    }
-    const user = this.state.find(userId, userIdType);
-    return user ?? error(404, API_CODES.USER_NOT_FOUND, lang === 'en-US' ? 'User does not exist' : '用户不存在');
-  }
-
-  /** get-user-mfa-info */
-  mfaInfo(params: Params, lang: string): Answer {
-    const user = this.findUser(params, lang);
-    if (!user || 'statusCode' in user) return user as Answer;
-    const bound = this.state.bindingsOf(user);
-    const show = (on: boolean) => (this.options.mfaInfoFormat === 'string' ? (on ? 'enabled' : 'disabled') : on);
-    return ok({
-      totpStatus: show(bound.TOTP),
-      faceMfaStatus: show(bound.FACE),
-      smsMfaStatus: show(bound.SMS),
-      emailMfaStatus: show(bound.EMAIL),
-    });
-  }
-
-  /** get-mfa-trigger-data */
-  triggerData(params: Params, lang: string): Answer {
-    const appId = params['appId'];
-    if (typeof appId !== 'string' || appId === '')
-      return error(400, 400, lang === 'en-US' ? 'Invalid parameter appId' : '参数 appId 格式错误');
-    const user = this.findUser(params, lang);
-    if (!user || 'statusCode' in user) return user as Answer;
-    const policies = this.state.applicationPolicies(appId);
-    if (!policies)
-      return error(404, API_CODES.APP_NOT_FOUND, lang === 'en-US' ? 'Application does not exist' : '应用不存在');
-    const applicationMfa: StoredApplicationMfa[] = policies.map((policy, sort) => ({
-      mfaPolicy: WIRE_POLICY[policy] ?? policy,
-      status: 1,
-      sort,
-    }));
-    return ok(this.state.triggerData(user, applicationMfa));
-  }
-
-  /** get-mfa-status */
-  mfaStatus(params: Params, lang: string): Answer {
-    const user = this.findUser(params, lang);
-    if (!user || 'statusCode' in user) return user as Answer;
-    return ok(this.state.triggerData(user, user.mfa.applicationMfa));
-  }
-
-  /** set-mfa-status */
-  setMfaStatus(params: Params, lang: string): Answer {
-    const user = this.findUser(params, lang);
-    if (!user || 'statusCode' in user) return user as Answer;
-    const data = params['mfaTriggerData'];
-    if (
-      data === null ||
-      typeof data !== 'object' ||
-      Array.isArray(data) ||
-      !Array.isArray((data as Params)['applicationMfa'])
-    ) {
-      return error(400, 400, lang === 'en-US' ? 'Invalid parameter mfaTriggerData' : '参数 mfaTriggerData 格式错误');
-    }
-    this.state.storeTriggerData(user, data as Params);
-    return ok({ success: true });
-  }
-
-  /** get-global-mfa-settings */
-  globalSettings(): Answer {
-    return ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] });
-  }
-}
-
-const ROUTES: Record<string, (this: GenAuthEmulator, params: Params, lang: string) => Answer> = {
-  'GET get-user-mfa-info': GenAuthEmulator.prototype.mfaInfo,
-  'GET get-mfa-trigger-data': GenAuthEmulator.prototype.triggerData,
-  'GET get-mfa-status': GenAuthEmulator.prototype.mfaStatus,
-  'POST set-mfa-status': GenAuthEmulator.prototype.setMfaStatus,
-  'GET get-global-mfa-settings': GenAuthEmulator.prototype.globalSettings,
-};
-
-function ok(data: object): Answer {
-  return { statusCode: 200, body: { statusCode: 200, message: 'Operation successful', requestId: randomUUID(), data } };
-}
-
-function error(statusCode: number, apiCode: number, message: string): Answer {
-  return { statusCode: 200, body: { statusCode, apiCode, message, requestId: randomUUID() } };
 }
 
 function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {

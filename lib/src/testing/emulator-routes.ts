@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { API_CODES } from './emulator-auth.js';
+import type { EmulatedUser, EmulatorState, StoredApplicationMfa } from './emulator-state.js';
+
+/** An HTTP answer: status, JSON body, extra headers. */
+export interface Answer {
+  statusCode: number;
+  body: object;
+  headers?: Record<string, string>;
+}
+
+/** What a route handler works with. */
+export interface RouteContext {
+  readonly state: EmulatorState;
+  readonly params: Record<string, unknown>;
+  /** `x-authing-lang`: messages follow it, as GenAuth's do. */
+  readonly english: boolean;
+  readonly mfaInfoFormat: 'boolean' | 'string';
+}
+
+const USER_ID_TYPES = ['user_id', 'external_id', 'phone', 'email', 'username', 'identity', 'sync_relation'];
+const WIRE_POLICY: Record<string, string> = { TOTP: 'OTP' };
+
+/** The success envelope. */
+export function ok(data: object): Answer {
+  return { statusCode: 200, body: { statusCode: 200, message: 'Operation successful', requestId: randomUUID(), data } };
+}
+
+/** A business error: HTTP 200 with the code in the body, as the Management API answers. */
+export function error(statusCode: number, apiCode: number, message: string): Answer {
+  return { statusCode: 200, body: { statusCode, apiCode, message, requestId: randomUUID() } };
+}
+
+function invalid(name: string, english: boolean): Answer {
+  return error(400, 400, english ? `Invalid parameter ${name}` : `参数 ${name} 格式错误`);
+}
+
+/** The user a call names, or the 400 / 2004 answer. */
+function findUser({ state, params, english }: RouteContext): EmulatedUser | Answer {
+  const userId = params['userId'];
+  const userIdType = params['userIdType'] ?? 'user_id';
+  if (typeof userId !== 'string' || userId === '') return invalid('userId', english);
+  if (typeof userIdType !== 'string' || !USER_ID_TYPES.includes(userIdType)) return invalid('userIdType', english);
+  return (
+    state.find(userId, userIdType) ??
+    error(404, API_CODES.USER_NOT_FOUND, english ? 'User does not exist' : '用户不存在')
+  );
+}
+
+function isAnswer(value: EmulatedUser | Answer): value is Answer {
+  return 'statusCode' in value;
+}
+
+function mfaInfo(context: RouteContext): Answer {
+  const user = findUser(context);
+  if (isAnswer(user)) return user;
+  const bound = context.state.bindingsOf(user);
+  const show = (on: boolean) => (context.mfaInfoFormat === 'string' ? (on ? 'enabled' : 'disabled') : on);
+  return ok({
+    totpStatus: show(bound.TOTP),
+    faceMfaStatus: show(bound.FACE),
+    smsMfaStatus: show(bound.SMS),
+    emailMfaStatus: show(bound.EMAIL),
+  });
+}
+
+function triggerData(context: RouteContext): Answer {
+  const appId = context.params['appId'];
+  if (typeof appId !== 'string' || appId === '') return invalid('appId', context.english);
+  const user = findUser(context);
+  if (isAnswer(user)) return user;
+  const policies = context.state.applicationPolicies(appId);
+  if (!policies) {
+    return error(404, API_CODES.APP_NOT_FOUND, context.english ? 'Application does not exist' : '应用不存在');
+  }
+  const applicationMfa: StoredApplicationMfa[] = policies.map((policy, sort) => ({
+    mfaPolicy: WIRE_POLICY[policy] ?? policy,
+    status: 1,
+    sort,
+  }));
+  return ok(context.state.triggerData(user, applicationMfa));
+}
+
+function mfaStatus(context: RouteContext): Answer {
+  const user = findUser(context);
+  if (isAnswer(user)) return user;
+  return ok(context.state.triggerData(user, user.mfa.applicationMfa));
+}
+
+function setMfaStatus(context: RouteContext): Answer {
+  const user = findUser(context);
+  if (isAnswer(user)) return user;
+  const data = context.params['mfaTriggerData'] as Record<string, unknown> | null;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !Array.isArray(data['applicationMfa'])) {
+    return invalid('mfaTriggerData', context.english);
+  }
+  context.state.storeTriggerData(user, data);
+  return ok({ success: true });
+}
+
+/** The signed endpoints, by `METHOD endpoint`. */
+export const EMULATOR_ROUTES: Readonly<Record<string, (context: RouteContext) => Answer>> = {
+  'GET get-user-mfa-info': mfaInfo,
+  'GET get-mfa-trigger-data': triggerData,
+  'GET get-mfa-status': mfaStatus,
+  'POST set-mfa-status': setMfaStatus,
+  'GET get-global-mfa-settings': () => ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] }),
+};
