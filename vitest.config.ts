@@ -14,6 +14,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.spec.ts'],
+    // The consumer apps' own tests run inside those apps, with their own runners (npm run test:consumers).
+    exclude: ['test/consumers/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

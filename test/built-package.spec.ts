@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe('the built package', () => {
@@ -26,12 +28,21 @@ describe('the built package', () => {
     expect(main).not.toContain('stringToSign');
   });
 
+  it('loads in a CommonJS process through require(), as the very objects import() gives', () => {
+    const script = `
+      const main = require('nestjs-genauth-mfa');
+      const testing = require('nestjs-genauth-mfa/testing');
+      Promise.all([import('nestjs-genauth-mfa'), import('nestjs-genauth-mfa/testing')]).then(([m, t]) =>
+        console.log(JSON.stringify({ module: m.MfaModule === main.MfaModule, emulator: t.GenAuthEmulator === testing.GenAuthEmulator })));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=commonjs', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ module: true, emulator: true });
+  });
+
   it('ships type declarations for both entry points', async () => {
     const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
       exports: Record<string, { types: string }>;
     };
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
     for (const entry of ['.', './testing']) {
       expect(existsSync(join(import.meta.dirname, '..', 'lib', pkg.exports[entry]!.types))).toBe(true);
     }

@@ -97,7 +97,7 @@ export class MfaManagementService {
   async setUsersMfaStatus(args: SetUsersMfaStatusArgs): Promise<SetMfaStatusResult> {
     const plain = this.withDefaults(args);
     const { userId, userIdType } = this.validArgs(SET_MFA_STATUS, SetUsersMfaStatusDto, plain);
-    const given = plain.mfaTriggerData as MfaTriggerData;
+    const given = plain.mfaTriggerData;
     const mfaTriggerData = {
       ...given,
       applicationMfa: given.applicationMfa.map((entry) =>
@@ -120,7 +120,7 @@ export class MfaManagementService {
   }
 
   private withDefaults<T extends UserRefArgs>(args: T): T & { userIdType: UserIdType } {
-    if (args === null || typeof args !== 'object') return args as T & { userIdType: UserIdType };
+    if (args === null || typeof args !== 'object') return args;
     return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
   }
 

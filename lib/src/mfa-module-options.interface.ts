@@ -19,7 +19,8 @@ export interface MfaUserRef {
 
 /**
  * Options of {@link MfaModule}. Checked at start-up: a bad option stops the application with a
- * message that names it.
+ * message that names it. An optional string option given as `''` counts as not set, so that an empty
+ * variable in a `.env` file means the default.
  */
 export interface MfaModuleOptions {
   /** Access Key ID of the GenAuth user pool (or of a user-pool-level key). */

@@ -51,14 +51,19 @@ function requireString(value: unknown, option: string): string {
   return value;
 }
 
+// An empty string means "not set": `config.get('GENAUTH_HOST')` gives '' for `GENAUTH_HOST=` in a .env file.
 function optionalString(value: unknown, option: string): string | undefined {
-  return value === undefined ? undefined : requireString(value, option);
+  return value === undefined || value === '' ? undefined : requireString(value, option);
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 function count(value: unknown, option: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new MfaOptionsError(option, `it must be a finite number >= ${min} (got ${String(value)})`);
+    throw new MfaOptionsError(option, `it must be a finite number >= ${min} (got ${shown(value)})`);
   }
   return value;
 }
@@ -66,7 +71,7 @@ function count(value: unknown, option: string, fallback: number, min = 0): numbe
 function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw new MfaOptionsError(option, `it must be one of ${allowed.join(', ')} (got ${String(value)})`);
+    throw new MfaOptionsError(option, `it must be one of ${allowed.join(', ')} (got ${shown(value)})`);
   }
   return value as T;
 }
@@ -78,7 +83,7 @@ function fn<T>(value: T, option: string): T {
 
 /** Adds `https://` when the scheme is missing and strips trailing slashes, as the official SDK does. */
 export function normaliseHost(raw: unknown): string {
-  const text = requireString(raw ?? GENAUTH_HOST, 'host').trim();
+  const text = requireString(optionalString(raw, 'host') ?? GENAUTH_HOST, 'host').trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {

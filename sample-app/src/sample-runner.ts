@@ -1,9 +1,8 @@
 import { ConsoleLogger, ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
+import { DEMO_SEED, GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { AppModule } from './app.module.js';
 import { loadSampleConfig, type SampleConfig } from './config/sample.config.js';
-import { DEMO_SEED } from './demo/demo-seed.js';
 import { GenAuthErrorFilter } from './genauth-error.filter.js';
 
 /** A running sample: its URL, its mode, and how to stop it. */

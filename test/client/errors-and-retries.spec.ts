@@ -22,7 +22,7 @@ function everything(error: unknown): string {
   while (current && !seen.has(current)) {
     seen.add(current);
     parts.push(
-      String(current),
+      `${String((current as Error).name)}: ${String((current as Error).message)}`,
       (current as Error).stack ?? '',
       JSON.stringify(current, Object.getOwnPropertyNames(current)),
     );

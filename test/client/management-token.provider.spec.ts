@@ -45,10 +45,10 @@ describe('ManagementTokenProvider', () => {
 
   it('lets the next call try again after a failed fetch', async () => {
     let attempt = 0;
-    const tokens = new ManagementTokenProvider(async () => {
+    const tokens = new ManagementTokenProvider(() => {
       attempt += 1;
-      if (attempt === 1) throw new Error('down');
-      return { token: 'ok', expiresInSeconds: 60 };
+      if (attempt === 1) return Promise.reject(new Error('down'));
+      return Promise.resolve({ token: 'ok', expiresInSeconds: 60 });
     });
     await expect(tokens.get()).rejects.toThrow('down');
     await expect(tokens.get()).resolves.toBe('ok');

@@ -31,7 +31,7 @@ describe('MfaModule options', () => {
     ['a non-boolean failOpen', { failOpen: 'yes' }, 'failOpen'],
   ])('stops the app on %s, naming the option and never the secret', async (_what, patch, option) => {
     const boot = Test.createTestingModule({
-      imports: [MfaModule.forRoot({ ...base, ...patch } as MfaModuleOptions)],
+      imports: [MfaModule.forRoot({ ...base, ...patch })],
     }).compile();
     const error = await boot.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MfaOptionsError);
@@ -51,6 +51,16 @@ describe('MfaModule options', () => {
       timeoutMs: 5000,
       failOpen: false,
     });
+  });
+
+  it('reads an empty optional string (an empty .env variable) as not set', () => {
+    const resolved = resolveMfaOptions({ ...base, host: '', tenantId: '', appId: '', enrollmentUrl: '' });
+    expect(resolved.host).toBe('https://api.genauth.ai');
+    expect(resolved.tenantId).toBeUndefined();
+    expect(resolved.appId).toBeUndefined();
+    expect(resolved.enrollmentUrl).toBeUndefined();
+    expect(() => resolveMfaOptions({ ...base, host: '   ' })).toThrow('invalid option host');
+    expect(() => resolveMfaOptions({ ...base, accessKeyId: '' })).toThrow('accessKeyId');
   });
 
   it('normalises the host like the official SDK and picks the authing flavour off genauth.ai', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { EmulatorSeedError, GenAuthEmulator, parseEmulatorSeed } from 'nestjs-genauth-mfa/testing';
+import { DEMO_SEED, EmulatorSeedError, GenAuthEmulator, parseEmulatorSeed } from 'nestjs-genauth-mfa/testing';
 
 const CLI = join(import.meta.dirname, '..', '..', 'lib', 'dist', 'testing', 'cli.js');
 
@@ -55,15 +55,19 @@ describe('genauth-emulator command', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       const printed: string[] = [];
       for await (const line of lines) {
         printed.push(line);
-        if (printed.length === 2) break;
+        if (printed.length === 5) break;
       }
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed[0]!)?.[1];
       expect(url).toBeDefined();
-      expect(printed[1]).toBe('accessKeyId=cli-ak accessKeySecret=cli-sk');
+      expect(printed.slice(2)).toEqual([
+        `GENAUTH_HOST=${url}`,
+        'GENAUTH_ACCESS_KEY_ID=cli-ak',
+        'GENAUTH_ACCESS_KEY_SECRET=cli-sk',
+      ]);
       const { ManagementClient } = await import('authing-node-sdk');
       const client = new ManagementClient({ accessKeyId: 'cli-ak', accessKeySecret: 'cli-sk', host: url! });
       expect((await client.getUserMfaInfo({ userId: 'cli-user' })).data.faceMfaStatus).toBe(true);
@@ -74,15 +78,67 @@ describe('genauth-emulator command', () => {
     }
   });
 
-  it('exits non-zero with the field named on a bad seed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emu-'));
-    const seedFile = join(dir, 'seed.json');
-    writeFileSync(seedFile, JSON.stringify({ users: [{ userId: 7 }] }));
-    const child = spawn(process.execPath, [CLI, '--seed', seedFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  it.each([
+    ['a field that does not match', JSON.stringify({ users: [{ userId: 7 }] }), 'users[0].userId'],
+    ['a JSON syntax error', '{ "users": [ }', 'is not valid JSON'],
+  ])('exits 1 naming the file on %s', async (_case, content, detail) => {
+    const seedFile = join(mkdtempSync(join(tmpdir(), 'emu-')), 'broken-seed.json');
+    writeFileSync(seedFile, content);
+    const { code, stdout, stderr } = await runCli(['--seed', seedFile]);
     expect(code).toBe(1);
-    expect(stderr).toContain('users[0].userId');
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`seed file ${seedFile}`);
+    expect(stderr).toContain(detail);
+  });
+
+  it.each([
+    [['--port', 'http']],
+    [['--access-key-id', 'only-the-id']],
+    [['--demo', '--seed', 'x.json']],
+    [['--verbose']],
+  ])('refuses %j with its usage and exit code 2', async (args) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: genauth-emulator');
+  });
+
+  it('serves the demo pool with --demo, under the key pair given by flags', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, '--demo', '--access-key-id', 'flag-ak', '--access-key-secret', 'flag-sk'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const env: Record<string, string> = {};
+      for await (const line of createInterface({ input: child.stdout })) {
+        const [name, value] = line.split('=');
+        if (name?.startsWith('GENAUTH_') && value) env[name] = value;
+        if (name === 'GENAUTH_ACCESS_KEY_SECRET') break;
+      }
+      expect(env['GENAUTH_ACCESS_KEY_ID']).toBe('flag-ak');
+      expect(env['GENAUTH_ACCESS_KEY_SECRET']).toBe('flag-sk');
+      const { ManagementClient } = await import('authing-node-sdk');
+      const client = new ManagementClient({
+        accessKeyId: 'flag-ak',
+        accessKeySecret: 'flag-sk',
+        host: env['GENAUTH_HOST'],
+      });
+      for (const user of DEMO_SEED.users!) {
+        const { data } = await client.getUserMfaInfo({ userId: user.userId });
+        expect(data.totpStatus).toBe(user.mfa?.TOTP === true);
+        expect(data.faceMfaStatus).toBe(user.mfa?.FACE === true);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}

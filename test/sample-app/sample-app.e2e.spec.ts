@@ -126,7 +126,7 @@ describe('npm start entry point', () => {
     });
     try {
       const lines: string[] = [];
-      for await (const line of createInterface({ input: child.stdout! })) {
+      for await (const line of createInterface({ input: child.stdout })) {
         lines.push(line);
         if (line.startsWith('Ctrl-C')) break;
       }
@@ -148,7 +148,7 @@ describe('npm start entry point', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('GENAUTH_ACCESS_KEY_SECRET');

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `../shared/` beside the project root: the API documents and the official SDK's vectors. */
-export const SHARED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
+/** `test/fixtures/`: what the official SDK computes and sends, recorded once and kept as data. */
+export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 export interface SignatureVector {
   name: string;
@@ -30,9 +30,9 @@ export interface WireCapture {
 }
 
 export function loadSignatureVectors(): SignatureVector[] {
-  return JSON.parse(readFileSync(join(SHARED_DIR, 'genauth', 'signature-vectors.json'), 'utf8')) as SignatureVector[];
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'signature-vectors.json'), 'utf8')) as SignatureVector[];
 }
 
 export function loadWireCaptures(): WireCapture[] {
-  return JSON.parse(readFileSync(join(SHARED_DIR, 'genauth', 'sdk-wire-captures.json'), 'utf8')) as WireCapture[];
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'sdk-wire-captures.json'), 'utf8')) as WireCapture[];
 }

@@ -10,7 +10,7 @@ export function backoffDelayMs(
 
 /** Reads `Retry-After` (seconds or an HTTP date) as milliseconds from now; undefined when absent or unreadable. */
 export function parseRetryAfterMs(header: unknown, now: number = Date.now()): number | undefined {
-  const text = Array.isArray(header) ? header[0] : header;
+  const text: unknown = Array.isArray(header) ? (header as unknown[])[0] : header;
   if (typeof text !== 'string' || text.trim() === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
   const at = Date.parse(text);

@@ -9,3 +9,4 @@ export {
 } from './emulator-seed.js';
 export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 export { API_CODES } from './emulator-auth.js';
+export { DEMO_SEED } from './demo-seed.js';

@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// The consumer matrix: packs the library as `npm pack` does for a release, installs the tarball with a
+// plain `npm install` into fresh apps outside the workspace, builds and tests each app with its own
+// toolchain, then starts it against `npx genauth-emulator --demo` and checks guarded routes over HTTP.
+//
+//   node test/consumers/run.mjs [app ...]     (KEEP=1 keeps the apps under the printed folder)
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const APPS = join(ROOT, 'test', 'consumers', 'apps');
+const MINUTE = 60_000;
+
+/**
+ * The apps. `files: 'common'` copies apps/common/src; `readme` takes its main.ts only, and the rest
+ * from the README's guide
+ * (`<!-- consumer: APP PATH -->` before a code block), so that the guide is tested exactly as written.
+ */
+const MATRIX = [
+  { app: 'nest12-esm', what: 'Nest 12, ES modules, vitest', files: 'common', test: true, probe: vaultProbe },
+  { app: 'nest12-cjs', what: "Nest 12, CommonJS, the README's five-minute guide", files: 'readme', probe: guideProbe },
+  {
+    app: 'nest11-cjs',
+    what: 'Nest 11, CommonJS (as nest new 11), jest',
+    files: 'common',
+    test: true,
+    probe: vaultProbe,
+  },
+  { app: 'nest11-esm', what: 'Nest 11, ES modules, lowest peer majors', files: 'common', probe: vaultProbe },
+];
+
+const only = process.argv.slice(2);
+const work = mkdtempSync(join(tmpdir(), 'genauth-mfa-consumers-'));
+const results = [];
+try {
+  const tarball = await pack();
+  await checkTarball(tarball);
+  const blocks = readmeBlocks();
+  for (const entry of MATRIX.filter((e) => only.length === 0 || only.includes(e.app))) {
+    const started = Date.now();
+    try {
+      await runApp(entry, tarball, blocks);
+      results.push({ ...entry, ok: true, seconds: (Date.now() - started) / 1000 });
+    } catch (error) {
+      results.push({ ...entry, ok: false, seconds: (Date.now() - started) / 1000, error });
+    }
+  }
+} finally {
+  if (process.env.KEEP) console.log(`apps kept under ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+for (const r of results) {
+  console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.app} (${r.what}) in ${r.seconds.toFixed(0)} s`);
+  if (!r.ok) console.log(indent(String(r.error?.message ?? r.error)));
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`consumers: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.length > 0 ? 0 : 1);
+
+async function pack() {
+  const out = await run('npm', ['pack', '--workspace', 'lib', '--pack-destination', work, '--json'], ROOT);
+  const [{ filename }] = JSON.parse(out.slice(out.indexOf('[')));
+  return join(work, filename);
+}
+
+/** What ships: README, LICENSE, one ES module build with types, no maps to unshipped sources. */
+async function checkTarball(tarball) {
+  const files = (await run('tar', ['tzf', tarball], work)).split('\n').filter(Boolean);
+  for (const needed of ['README.md', 'LICENSE', 'package.json', 'bin/genauth-emulator.js', 'dist/index.js']) {
+    if (!files.includes(`package/${needed}`)) throw new Error(`the tarball lacks ${needed}`);
+  }
+  const stray = files.filter((f) => /\.(map|cjs|mjs|ts)$/.test(f) && !f.endsWith('.d.ts'));
+  if (stray.length) throw new Error(`the tarball ships ${stray.join(', ')}`);
+  // node16-from-CJS is reported as "ESM (dynamic import only)": Node >= 20.19 require()s ES modules, and
+  // TypeScript >= 5.8 allows it under module nodenext; the matrix's CommonJS apps prove both.
+  await run(join(ROOT, 'node_modules', '.bin', 'attw'), [tarball, '--ignore-rules', 'cjs-resolves-to-esm'], ROOT);
+  console.log(`packed ${files.length} files; attw: types resolve under node10, node16 and bundler`);
+}
+
+function readmeBlocks() {
+  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = [];
+  const pattern = /<!-- consumer: (\S+) (\S+) -->\s*\n\s*```\w*\n([\s\S]*?)\n\s*```/g;
+  for (const [, app, path, body] of text.matchAll(pattern)) {
+    const margin = /^ */.exec(body)[0].length;
+    blocks.push({
+      app,
+      path,
+      text:
+        body
+          .split('\n')
+          .map((line) => line.slice(margin))
+          .join('\n') + '\n',
+    });
+  }
+  if (blocks.length === 0) throw new Error('README.md has no <!-- consumer: --> blocks');
+  return blocks;
+}
+
+async function runApp(entry, tarball, blocks) {
+  console.log(`\n== ${entry.app}: ${entry.what}`);
+  const dir = join(work, entry.app);
+  cpSync(join(APPS, entry.app), dir, { recursive: true });
+  if (entry.files === 'common') cpSync(join(APPS, 'common', 'src'), join(dir, 'src'), { recursive: true });
+  else cpSync(join(APPS, 'common', 'src', 'main.ts'), join(dir, 'src', 'main.ts'));
+  const mine = blocks.filter((b) => b.app === entry.app);
+  for (const block of mine.filter((b) => b.path !== 'install')) {
+    mkdirSync(dirname(join(dir, block.path)), { recursive: true });
+    writeFileSync(join(dir, block.path), block.text);
+  }
+  const install = mine.find((b) => b.path === 'install');
+  if (install) {
+    await run('npm', ['install', '--no-audit', '--no-fund'], dir, 10 * MINUTE);
+    const words = install.text.trim().split(/\s+/);
+    if (words[0] !== 'npm' || words[1] !== 'install') throw new Error(`README install line: ${install.text}`);
+    const args = words.slice(2).map((w) => (w === 'nestjs-genauth-mfa' ? tarball : w));
+    await run('npm', ['install', '--no-audit', '--no-fund', ...args], dir, 10 * MINUTE);
+  } else {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    pkg.dependencies['nestjs-genauth-mfa'] = `file:${tarball}`;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+    await run('npm', ['install', '--no-audit', '--no-fund'], dir, 10 * MINUTE);
+  }
+  const versions = await run(
+    'node',
+    [
+      '-p',
+      "['@nestjs/core','@nestjs/axios','class-validator','reflect-metadata','typescript'].map(p => p + '@' + JSON.parse(require('fs').readFileSync('node_modules/' + p + '/package.json', 'utf8')).version).join(' ')",
+    ],
+    dir,
+  );
+  console.log(`   installed: ${versions.trim()}`);
+  await run('npm', ['run', 'build'], dir, 5 * MINUTE);
+  console.log('   built');
+  if (entry.test) {
+    await run('npm', ['test'], dir, 5 * MINUTE);
+    console.log('   its own tests passed');
+  }
+  await singleCopy(dir);
+  console.log('   one copy of every class (require and import give the same objects)');
+  // The README's command; the linked bin is checked first, so that npx never turns to the registry.
+  if (!existsSync(join(dir, 'node_modules', '.bin', 'genauth-emulator'))) throw new Error('no genauth-emulator bin');
+  const emulator = await startProcess('npx', ['genauth-emulator', '--demo'], dir, {}, /^GENAUTH_ACCESS_KEY_SECRET=/);
+  try {
+    const env = Object.fromEntries(
+      emulator.lines
+        .filter((l) => /^GENAUTH_[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const app = await startProcess('node', ['dist/main.js'], dir, { ...env, PORT: '0' }, /^listening on /);
+    try {
+      const url = app.lines.find((l) => l.startsWith('listening on ')).slice('listening on '.length);
+      await entry.probe(url);
+      console.log('   guarded routes answer as they should against npx genauth-emulator');
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function singleCopy(dir) {
+  const script = `
+    const main = require('nestjs-genauth-mfa');
+    const testing = require('nestjs-genauth-mfa/testing');
+    Promise.all([import('nestjs-genauth-mfa'), import('nestjs-genauth-mfa/testing')]).then(([m, t]) => {
+      const same = ['MfaModule', 'MfaManagementService', 'MfaGuard', 'MFA_STATUS_CACHE', 'GenAuthError'].every((k) => m[k] === main[k] && main[k] !== undefined);
+      if (!same || t.GenAuthEmulator !== testing.GenAuthEmulator) { console.error('two copies'); process.exit(1); }
+    });`;
+  await run('node', ['-e', script], dir);
+}
+
+async function vaultProbe(url) {
+  await expectStatus(url, '/vault/public', {}, 200);
+  await expectStatus(url, '/vault/totp', { 'x-user-id': 'alice' }, 200);
+  const denied = await expectStatus(url, '/vault/totp', { 'x-user-id': 'dave' }, 403);
+  if (denied.code !== 'MFA_NOT_BOUND') throw new Error(`403 body: ${JSON.stringify(denied)}`);
+  await expectStatus(url, '/vault/totp', {}, 401);
+}
+
+async function guideProbe(url) {
+  const as = (user) => ({ authorization: `Bearer ${user}` });
+  await expectStatus(url, '/payments', as('alice'), 201, 'POST');
+  const denied = await expectStatus(url, '/payments', as('dave'), 403, 'POST');
+  if (denied.enrollmentUrl !== 'https://app.example.com/settings/mfa')
+    throw new Error(`403 body: ${JSON.stringify(denied)}`);
+  await expectStatus(url, '/payments/payees', as('bob'), 201, 'POST');
+  await expectStatus(url, '/payments/payees', as('alice'), 403, 'POST');
+  await expectStatus(url, '/payments', {}, 401, 'POST');
+}
+
+async function expectStatus(url, path, headers, status, method = 'GET') {
+  const response = await fetch(`${url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
+  const body = await response.text();
+  if (response.status !== status)
+    throw new Error(`${method} ${path} ${JSON.stringify(headers)}: ${response.status} ${body}, expected ${status}`);
+  return body ? JSON.parse(body) : undefined;
+}
+
+/** Runs a command to its end; throws with the tail of its output when it fails or outlasts `limitMs`. */
+function run(command, args, cwd, limitMs = 2 * MINUTE) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      process.kill(-child.pid, 'SIGKILL');
+    }, limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) ended with ${signal ?? code}:\n${tail(out)}`));
+    });
+  });
+}
+
+/** Starts a long-running process and waits (at most 60 s) for a line of its output that matches `ready`. */
+function startProcess(command, args, cwd, env, ready) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const lines = [];
+  let errors = '';
+  child.stderr.on('data', (d) => (errors += d));
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      process.kill(-child.pid, 'SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${command} ${args.join(' ')} was not ready within 60 s:\n${tail(lines.join('\n') + errors)}`));
+    }, MINUTE);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (ready.test(line)) {
+        clearTimeout(timer);
+        resolve({ lines, stop });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail(lines.join('\n') + errors)}`));
+    });
+  });
+}
+
+function tail(text) {
+  return text.trim().split('\n').slice(-40).join('\n');
+}
+
+function indent(text) {
+  return text.replace(/^/gm, '    ');
+}
