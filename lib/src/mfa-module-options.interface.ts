@@ -47,8 +47,9 @@ export interface MfaModuleOptions {
   /** Language of GenAuth's messages: `'zh-CN'` (default) or `'en-US'`. */
   lang?: 'zh-CN' | 'en-US';
   /**
-   * How long each HTTP attempt may go without data from GenAuth, in milliseconds (the socket's timeout,
-   * which costs no timer per request). Default 5000.
+   * Deadline of each HTTP attempt, headers and body together, in milliseconds. A whole call, retries and
+   * their delays included, ends within `timeoutMs` × (1 + `maxRetries`), and so does the guard's wait for
+   * a lookup. Default 5000.
    */
   timeoutMs?: number;
   /** Retries of a GET after a network error, a 5xx or a 429 (POST is never retried). Default 2. */
@@ -79,15 +80,26 @@ export interface MfaModuleOptions {
   cache?: MfaCacheOptions;
   /** Circuit breaker in front of GenAuth for the guard's lookups. */
   circuitBreaker?: MfaCircuitBreakerOptions;
-  /** `Retry-After` of a 503 when GenAuth gave none, in seconds. Default 5. */
+  /**
+   * `Retry-After` of a 503 when GenAuth gave none, in seconds, 1 to 3600. Default 5. A `Retry-After` from
+   * GenAuth is relayed as a whole number of seconds from 1 to 3600.
+   */
   unavailableRetryAfterSeconds?: number;
+  /**
+   * Most upstream lookups the guard runs at once, across users (one per user at most). Lookups beyond it
+   * wait their turn, within the lookup deadline, then answer 503. Default 32.
+   */
+  maxConcurrentLookups?: number;
 }
 
 /** Settings of the guard's binding cache. */
 export interface MfaCacheOptions {
-  /** How long a user with at least one factor bound is cached, in ms. Default 60000. 0 disables caching. */
+  /**
+   * How long a user with at least one factor bound is cached, in ms. Default 60000; 0 caches no such
+   * answer (negative answers follow `negativeTtlMs`: set both to 0 to cache nothing).
+   */
   ttlMs?: number;
-  /** How long a user with nothing bound (or unknown to GenAuth) is cached, in ms. Default 5000. */
+  /** How long a user with nothing bound (or unknown to GenAuth) is cached, in ms. Default 5000; 0: never. */
   negativeTtlMs?: number;
   /** Most users held by the in-memory cache; the least recently used goes first. Default 100000. */
   maxEntries?: number;

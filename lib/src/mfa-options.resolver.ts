@@ -1,6 +1,8 @@
 import { compilePolicy, type CompiledPolicy } from './guard/mfa-policy.js';
 import { USER_ID_TYPES, type UserIdType } from './dto/user-id-type.js';
+import type { MfaStatusCache } from './cache/mfa-status-cache.interface.js';
 import { GENAUTH_HOST, type MfaModuleOptions } from './mfa-module-options.interface.js';
+import { MAX_RETRY_AFTER_SECONDS } from './client/retry-policy.js';
 import { AUTHING_FLAVOUR, GENAUTH_FLAVOUR, type SignatureFlavour } from './client/signature.js';
 
 /** Options after validation, with every default filled in. */
@@ -27,9 +29,11 @@ export interface ResolvedMfaOptions {
   readonly cacheTtlMs: number;
   readonly cacheNegativeTtlMs: number;
   readonly cacheMaxEntries: number;
+  readonly cacheStore: MfaStatusCache | undefined;
   readonly breakerThreshold: number;
   readonly breakerResetMs: number;
   readonly unavailableRetryAfterSeconds: number;
+  readonly maxConcurrentLookups: number;
 }
 
 /** Raised at start-up for a bad option; the message names the option and never holds the secret. */
@@ -60,10 +64,11 @@ function shown(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-function count(value: unknown, option: string, fallback: number, min = 0): number {
+function count(value: unknown, option: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new MfaOptionsError(option, `it must be a finite number >= ${min} (got ${shown(value)})`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new MfaOptionsError(option, `it must be a finite number ${range} (got ${shown(value)})`);
   }
   return value;
 }
@@ -143,12 +148,24 @@ export function resolveMfaOptions(options: MfaModuleOptions): ResolvedMfaOptions
     cacheTtlMs: count(cache.ttlMs, 'cache.ttlMs', 60_000),
     cacheNegativeTtlMs: count(cache.negativeTtlMs, 'cache.negativeTtlMs', 5_000),
     cacheMaxEntries: Math.floor(count(cache.maxEntries, 'cache.maxEntries', 100_000, 1)),
+    cacheStore: storeOption(cache.store),
     breakerThreshold: Math.floor(count(breaker.failureThreshold, 'circuitBreaker.failureThreshold', 5)),
     breakerResetMs: count(breaker.resetTimeoutMs, 'circuitBreaker.resetTimeoutMs', 10_000),
     unavailableRetryAfterSeconds: Math.ceil(
-      count(options.unavailableRetryAfterSeconds, 'unavailableRetryAfterSeconds', 5, 1),
+      count(options.unavailableRetryAfterSeconds, 'unavailableRetryAfterSeconds', 5, 1, MAX_RETRY_AFTER_SECONDS),
     ),
+    maxConcurrentLookups: Math.floor(count(options.maxConcurrentLookups, 'maxConcurrentLookups', 32, 1)),
   };
+}
+
+function storeOption(store: unknown): MfaStatusCache | undefined {
+  if (store === undefined) return undefined;
+  for (const method of ['get', 'set', 'delete'] as const) {
+    if (typeof (store as Partial<Record<string, unknown>> | null)?.[method] !== 'function') {
+      throw new MfaOptionsError('cache.store', `it must implement MfaStatusCache (no ${method}() method)`);
+    }
+  }
+  return store as MfaStatusCache;
 }
 
 function booleanOption(value: unknown, option: string): boolean {

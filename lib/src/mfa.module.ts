@@ -9,7 +9,6 @@ import { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
 import { MfaManagementService } from './mfa-management.service.js';
 import { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolver.js';
 
 /**
@@ -40,9 +39,9 @@ import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolv
     { provide: MFA_RESOLVED_OPTIONS, useFactory: resolveMfaOptions, inject: [MFA_MODULE_OPTIONS] },
     {
       provide: MFA_STATUS_CACHE,
-      useFactory: (raw: MfaModuleOptions, options: ResolvedMfaOptions) =>
-        raw.cache?.store ?? new InMemoryMfaStatusCache(options.cacheMaxEntries),
-      inject: [MFA_MODULE_OPTIONS, MFA_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedMfaOptions) =>
+        options.cacheStore ?? new InMemoryMfaStatusCache(options.cacheMaxEntries),
+      inject: [MFA_RESOLVED_OPTIONS],
     },
     GenAuthHttpClient,
     MfaManagementService,

@@ -106,7 +106,9 @@ describe.each<[string, Partial<MfaModuleOptions>]>([
     emulator.setFault('get-user-mfa-info', { latencyMs: 400 });
     const error = await mfa.getUserMfaInfo({ userId: 'u-totp' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GenAuthTimeoutError);
-    expect((error as GenAuthTimeoutError).timeoutMs).toBe(100);
+    // The budget of the attempt that ran out: 100 ms, less what the token fetch took in token mode.
+    expect((error as GenAuthTimeoutError).timeoutMs).toBeGreaterThan(50);
+    expect((error as GenAuthTimeoutError).timeoutMs).toBeLessThanOrEqual(100);
     expect((error as Error).message).toContain('GET /api/v3/get-user-mfa-info');
   });
 

@@ -7,7 +7,8 @@ export const MFA_STATUS_CACHE = Symbol('MFA_STATUS_CACHE');
 /**
  * Where the guard keeps users' bindings between requests. A binding is a bit mask of factors
  * (EMAIL 1, SMS 2, TOTP 4, FACE 8). Keys are `<userIdType>:<userId>`. Methods may answer synchronously
- * (in-memory) or with a promise (a shared store such as Redis).
+ * (in-memory) or with a promise (a shared store such as Redis). A store may fail: the guard logs (at most
+ * one warning per 30 s), falls back to GenAuth, and treats an answer that is not a number as a miss.
  */
 export interface MfaStatusCache {
   /** The cached mask, or undefined when absent or expired. */
@@ -16,4 +17,9 @@ export interface MfaStatusCache {
   set(key: string, mask: number, ttlMs: number): void | Promise<void>;
   /** Forgets `key`. */
   delete(key: string): void | Promise<void>;
+  /**
+   * Forgets every entry. Optional; used when a user's factors change through one identifier type while
+   * entries exist under others (without it those entries live out their TTL).
+   */
+  clear?(): void | Promise<void>;
 }

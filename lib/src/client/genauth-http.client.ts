@@ -8,17 +8,21 @@ import {
   GenAuthRateLimitedError,
   GenAuthServerError,
   GenAuthTimeoutError,
+  isGenAuthUnavailable,
   type GenAuthCallSite,
   type GenAuthError,
 } from '../errors/genauth.errors.js';
 import { MFA_RESOLVED_OPTIONS } from '../mfa.constants.js';
 import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
 import { ManagementTokenProvider, type FetchedToken } from './management-token.provider.js';
+import { redact } from './redact.js';
 import { signatureHeaders, tokenHeaders } from './request-signer.js';
 import { backoffDelayMs, parseRetryAfterMs, sleep } from './retry-policy.js';
 import { encodeQuery } from './signature.js';
 
 const TOKEN_PATH = '/api/v3/get-management-token';
+/** Largest answer accepted, after decompression: the real ones are under 1 KB. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 type Params = Record<string, unknown>;
 
@@ -30,6 +34,7 @@ type Params = Record<string, unknown>;
 @Injectable()
 export class GenAuthHttpClient {
   private readonly tokens: ManagementTokenProvider;
+  private readonly redactor = (text: string): string => redact(text, [this.options.accessKeySecret, this.tokens.held]);
 
   constructor(
     @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
@@ -38,9 +43,13 @@ export class GenAuthHttpClient {
     this.tokens = new ManagementTokenProvider(() => this.fetchToken());
   }
 
-  /** Calls `method path` with `params` (GET: the query; POST: the JSON body) and returns `data`. */
+  /**
+   * Calls `method path` with `params` (GET: the query; POST: the JSON body) and returns `data`. The whole
+   * call, retries and their delays included, ends within `timeoutMs` × (1 + `maxRetries`).
+   */
   async call(method: 'GET' | 'POST', path: string, params: Params): Promise<unknown> {
     const site: GenAuthCallSite = { method, path };
+    const deadline = Date.now() + this.options.timeoutMs * (1 + this.options.maxRetries);
     let tokenRefreshed = false;
     for (let attempt = 0; ;) {
       let token: string | undefined;
@@ -52,7 +61,7 @@ export class GenAuthHttpClient {
         } else {
           headers = signatureHeaders(this.options, method, path, params);
         }
-        return await this.send(site, params, headers);
+        return await this.send(site, params, headers, deadline);
       } catch (error) {
         // A rejected token is refreshed once; the call was refused before any effect, so POST may repeat it.
         if (token !== undefined && !tokenRefreshed && error instanceof GenAuthApiError && error.statusCode === 401) {
@@ -61,7 +70,8 @@ export class GenAuthHttpClient {
           continue;
         }
         const delay = method === 'GET' ? this.retryDelayMs(error as GenAuthError, attempt) : undefined;
-        if (delay === undefined) throw error;
+        // A retry that could not finish before the deadline is not started.
+        if (delay === undefined || Date.now() + delay >= deadline) throw error;
         attempt += 1;
         await sleep(delay);
       }
@@ -69,13 +79,12 @@ export class GenAuthHttpClient {
   }
 
   private retryDelayMs(error: GenAuthError, attempt: number): number | undefined {
-    if (attempt >= this.options.maxRetries) return undefined;
+    // Timeouts already spent a whole attempt's budget; an invalid body will not improve on a retry.
     const retriable =
-      error instanceof GenAuthNetworkError ||
-      error instanceof GenAuthServerError ||
-      error instanceof GenAuthRateLimitedError ||
-      (error instanceof GenAuthApiError && error.statusCode >= 500);
-    if (!retriable) return undefined;
+      isGenAuthUnavailable(error) &&
+      !(error instanceof GenAuthTimeoutError) &&
+      !(error instanceof GenAuthInvalidResponseError);
+    if (attempt >= this.options.maxRetries || !retriable) return undefined;
     const jittered = backoffDelayMs(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
     if (error instanceof GenAuthRateLimitedError && error.retryAfterMs !== undefined) {
       return error.retryAfterMs > this.options.retryMaxDelayMs ? undefined : Math.max(error.retryAfterMs, jittered);
@@ -86,7 +95,11 @@ export class GenAuthHttpClient {
   private async fetchToken(): Promise<FetchedToken> {
     const site: GenAuthCallSite = { method: 'POST', path: TOKEN_PATH };
     const credentials = { accessKeyId: this.options.accessKeyId, accessKeySecret: this.options.accessKeySecret };
-    const data = (await this.send(site, credentials, {})) as { access_token?: unknown; expires_in?: unknown } | null;
+    const deadline = Date.now() + this.options.timeoutMs;
+    const data = (await this.send(site, credentials, {}, deadline)) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+    } | null;
     const token = data?.access_token;
     const expiresIn = data?.expires_in;
     if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
@@ -95,9 +108,18 @@ export class GenAuthHttpClient {
     return { token, expiresInSeconds: expiresIn };
   }
 
-  private async send(site: GenAuthCallSite, params: Params, headers: Record<string, string>): Promise<unknown> {
+  private async send(
+    site: GenAuthCallSite,
+    params: Params,
+    headers: Record<string, string>,
+    deadline: number,
+  ): Promise<unknown> {
     const isGet = site.method === 'GET';
     const query = isGet ? encodeQuery(params) : '';
+    // One timer per attempt bounds headers and body alike: a socket timeout would be reset by every byte.
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now()));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     let response: AxiosResponse<string>;
     try {
       // axiosRef rather than the Observable wrapper: one call, one promise, on the hot path of cold lookups.
@@ -106,40 +128,55 @@ export class GenAuthHttpClient {
         url: `${this.options.host}${site.path}${query ? `?${query}` : ''}`,
         data: isGet ? undefined : JSON.stringify(params),
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        timeout: this.options.timeoutMs,
+        signal: abort.signal,
         responseType: 'text',
         transformResponse: (body: string) => body,
         validateStatus: () => true,
         maxRedirects: 0,
+        // Counted after decompression, so a small gzip that expands past it is refused too.
+        maxContentLength: MAX_RESPONSE_BYTES,
       });
     } catch (error) {
-      throw this.transportError(site, error);
+      throw this.transportError(site, error, abort.signal.aborted, timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
-    return readEnvelope(site, response.status, response.headers['retry-after'], response.data);
+    return readEnvelope(site, response.status, response.headers['retry-after'], response.data, this.redactor);
   }
 
-  private transportError(site: GenAuthCallSite, error: unknown): GenAuthError {
+  private transportError(site: GenAuthCallSite, error: unknown, timedOut: boolean, timeoutMs: number): GenAuthError {
     // The axios error holds the request config (headers, body with the secret): keep only message and code.
     const code = (error as { code?: unknown }).code;
-    const cause = Object.assign(new Error((error as Error).message ?? String(error)), {
+    const cause = Object.assign(new Error(this.redactor((error as Error).message ?? String(error))), {
       code: typeof code === 'string' ? code : undefined,
     });
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-      return new GenAuthTimeoutError(site, this.options.timeoutMs, { cause });
+    if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      return new GenAuthTimeoutError(site, timeoutMs, { cause });
+    }
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(cause.message)) {
+      return new GenAuthInvalidResponseError(site, `body larger than ${MAX_RESPONSE_BYTES} bytes`, { cause });
     }
     return new GenAuthNetworkError(site, typeof code === 'string' ? code : undefined, { cause });
   }
 }
 
 /** Reads a response: HTTP 429 and 5xx first, then the JSON envelope, whose `statusCode` decides. */
-export function readEnvelope(site: GenAuthCallSite, httpStatus: number, retryAfter: unknown, text: unknown): unknown {
+export function readEnvelope(
+  site: GenAuthCallSite,
+  httpStatus: number,
+  retryAfter: unknown,
+  text: unknown,
+  redactor: (text: string) => string = (t) => t,
+): unknown {
   if (httpStatus === 429) throw new GenAuthRateLimitedError(site, parseRetryAfterMs(retryAfter));
   if (httpStatus >= 500) throw new GenAuthServerError(site, httpStatus);
   let body: unknown;
   try {
     body = typeof text === 'string' ? JSON.parse(text) : text;
   } catch (error) {
-    throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that is not JSON`, { cause: error });
+    // JSON.parse quotes the body in its message, so the cause is rebuilt from redacted text.
+    const cause = new Error(redactor((error as Error).message));
+    throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that is not JSON`, { cause });
   }
   if (body === null || typeof body !== 'object' || typeof (body as { statusCode?: unknown }).statusCode !== 'number') {
     throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that has no numeric statusCode`);
@@ -153,19 +190,20 @@ export function readEnvelope(site: GenAuthCallSite, httpStatus: number, retryAft
   };
   if (envelope.statusCode === 200 && httpStatus >= 200 && httpStatus < 300) return envelope.data;
   if (envelope.statusCode === 429) throw new GenAuthRateLimitedError(site, parseRetryAfterMs(retryAfter));
-  return throwApiError(site, envelope.statusCode === 200 ? httpStatus : envelope.statusCode, envelope);
+  return throwApiError(site, envelope.statusCode === 200 ? httpStatus : envelope.statusCode, envelope, redactor);
 }
 
 function throwApiError(
   site: GenAuthCallSite,
   statusCode: number,
   envelope: { apiCode?: unknown; requestId?: unknown; message?: unknown },
+  redactor: (text: string) => string,
 ): never {
   throw new GenAuthApiError(
     site,
     statusCode,
     typeof envelope.apiCode === 'number' ? envelope.apiCode : undefined,
-    typeof envelope.requestId === 'string' ? envelope.requestId : undefined,
-    typeof envelope.message === 'string' ? envelope.message : undefined,
+    typeof envelope.requestId === 'string' ? redactor(envelope.requestId) : undefined,
+    typeof envelope.message === 'string' ? redactor(envelope.message) : undefined,
   );
 }

@@ -23,6 +23,11 @@ export class ManagementTokenProvider {
     return (this.pending ??= this.refresh());
   }
 
+  /** The token held now, if any (so that it can be redacted from upstream text). */
+  get held(): string | undefined {
+    return this.current?.token;
+  }
+
   /** Forgets `token` after GenAuth rejected it, so that the next {@link get} fetches a new one. */
   reject(token: string): void {
     if (this.current?.token === token) this.current = undefined;

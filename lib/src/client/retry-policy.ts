@@ -8,13 +8,30 @@ export function backoffDelayMs(
   return Math.min(maxMs, Math.floor(random() * baseMs * 2 ** attempt));
 }
 
-/** Reads `Retry-After` (seconds or an HTTP date) as milliseconds from now; undefined when absent or unreadable. */
+/** Longest wait the library relays or honours, in seconds: an hour. Longer `Retry-After`s are cut to it. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/** A wait in seconds as a whole number from 1 to {@link MAX_RETRY_AFTER_SECONDS}. */
+export function clampRetryAfterSeconds(seconds: number): number {
+  if (!(seconds > 1)) return 1;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.ceil(seconds));
+}
+
+/**
+ * Reads `Retry-After` (seconds or an HTTP date) as milliseconds from now, at most
+ * {@link MAX_RETRY_AFTER_SECONDS}; undefined when absent or unreadable.
+ */
 export function parseRetryAfterMs(header: unknown, now: number = Date.now()): number | undefined {
   const text: unknown = Array.isArray(header) ? (header as unknown[])[0] : header;
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  if (typeof text !== 'string' || text.trim() === '' || text.length > 64) return undefined;
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(text.trim())) ms = Number(text) * 1000;
+  else {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.round(Math.min(Math.max(0, ms), MAX_RETRY_AFTER_SECONDS * 1000));
 }
 
 /** Resolves after `ms` milliseconds. */

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { USER_ID_TYPES, type UserIdType } from './user-id-type.js';
+import { USER_ID_MAX_LENGTH, USER_ID_TYPES, type UserIdType } from './user-id-type.js';
 import { MfaTriggerDataDto } from './mfa-trigger-data.dto.js';
 
 /** Arguments naming one user: `userId` and how to read it. */
@@ -8,7 +8,7 @@ export class UserRefDto {
   /** The user's identifier, of the kind `userIdType` says. */
   @IsString()
   @IsNotEmpty()
-  @MaxLength(512)
+  @MaxLength(USER_ID_MAX_LENGTH)
   userId!: string;
 
   /** How GenAuth reads `userId`. Default: the module's `userIdType`. */

@@ -1,12 +1,18 @@
 import { IsBoolean, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
 
-function IsBooleanOrString(options?: ValidationOptions): PropertyDecorator {
+const BINDING_VALUES: readonly unknown[] = [true, false, 'enabled', 'disabled'];
+
+// Any other value is an answer the library cannot read, never a guess at "bound" or "not bound".
+function IsBindingStatus(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
-      name: 'isBooleanOrString',
+      name: 'isBindingStatus',
       validator: {
-        validate: (value: unknown) => typeof value === 'boolean' || typeof value === 'string',
-        defaultMessage: buildMessage((each) => `${each}$property must be a boolean or a string`, options),
+        validate: (value: unknown) => BINDING_VALUES.includes(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be true, false, 'enabled' or 'disabled'`,
+          options,
+        ),
       },
     },
     options,
@@ -16,13 +22,13 @@ function IsBooleanOrString(options?: ValidationOptions): PropertyDecorator {
 /** The `data` of get-user-mfa-info. Sources disagree on booleans vs `enabled`/`disabled`; both are read. */
 export class UserMfaInfoDto {
   /** TOTP binding: `true` or `'enabled'` when bound. */
-  @IsBooleanOrString() totpStatus!: boolean | string;
+  @IsBindingStatus() totpStatus!: boolean | string;
   /** Face binding. */
-  @IsBooleanOrString() faceMfaStatus!: boolean | string;
+  @IsBindingStatus() faceMfaStatus!: boolean | string;
   /** SMS binding. */
-  @IsBooleanOrString() smsMfaStatus!: boolean | string;
+  @IsBindingStatus() smsMfaStatus!: boolean | string;
   /** E-mail binding. */
-  @IsBooleanOrString() emailMfaStatus!: boolean | string;
+  @IsBindingStatus() emailMfaStatus!: boolean | string;
 }
 
 /** The `data` of set-mfa-status. */

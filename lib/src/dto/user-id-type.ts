@@ -13,3 +13,13 @@ export const USER_ID_TYPES: readonly UserIdType[] = Object.freeze([
   'sync_relation',
   'custom_field',
 ]);
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(USER_ID_TYPES);
+
+/** Whether `value` is one of {@link USER_ID_TYPES}. */
+export function isUserIdType(value: unknown): value is UserIdType {
+  return typeof value === 'string' && KNOWN_TYPES.has(value);
+}
+
+/** Longest `userId` accepted, in characters. */
+export const USER_ID_MAX_LENGTH = 512;

@@ -119,7 +119,7 @@ export class GenAuthInvalidResponseError extends GenAuthError {
  * Whether an error means "GenAuth could not answer" (as opposed to a definite answer such as
  * "user not found" or a bad argument): timeouts, network errors, 5xx, 429 and malformed bodies.
  */
-export function isGenAuthUnavailable(error: unknown): boolean {
+export function isGenAuthUnavailable(error: unknown): error is GenAuthError {
   return (
     error instanceof GenAuthTimeoutError ||
     error instanceof GenAuthNetworkError ||

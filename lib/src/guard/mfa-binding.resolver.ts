@@ -1,14 +1,23 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MFA_STATUS_CACHE, type MfaStatusCache } from '../cache/mfa-status-cache.interface.js';
-import { GenAuthApiError, GenAuthRateLimitedError, isGenAuthUnavailable } from '../errors/genauth.errors.js';
+import { clampRetryAfterSeconds } from '../client/retry-policy.js';
+import {
+  GenAuthApiError,
+  GenAuthRateLimitedError,
+  GenAuthValidationError,
+  isGenAuthUnavailable,
+} from '../errors/genauth.errors.js';
 import { maskOfFactors } from '../mfa-factor.js';
 import { MFA_RESOLVED_OPTIONS } from '../mfa.constants.js';
 import { MfaManagementService } from '../mfa-management.service.js';
 import type { MfaUserRef } from '../mfa-module-options.interface.js';
 import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { LookupLimiter, LookupQueueTimeout } from './lookup-limiter.js';
 
 const USER_NOT_FOUND = 2004;
+/** At most one warning about a failing store per this many milliseconds: never a log line per request. */
+const STORE_WARNING_INTERVAL_MS = 30_000;
 
 /** GenAuth could not say what a user has bound. */
 export class MfaStatusUnavailableError extends Error {
@@ -24,16 +33,34 @@ export class MfaStatusUnavailableError extends Error {
 }
 
 /**
+ * The request's user cannot be looked up: the identifier is not one GenAuth accepts (too long, or
+ * refused by GenAuth as a bad argument). A definite answer about this user, not an outage.
+ */
+export class MfaUserRejectedError extends Error {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`MFA user rejected: ${detail}`, options);
+    this.name = 'MfaUserRejectedError';
+  }
+}
+
+/**
  * What users have bound, as the guard sees it: a cache in front of
- * {@link MfaManagementService.getUserMfaInfo}, one upstream call at a time per user, and a circuit
- * breaker. Inject it to {@link invalidate} a user whose factors changed outside this process.
+ * {@link MfaManagementService.getUserMfaInfo}, one upstream call at a time per user, a bound on calls at
+ * once across users, and a circuit breaker. Inject it to {@link invalidate} a user whose factors changed
+ * outside this process.
  */
 @Injectable()
 export class MfaBindingResolver implements OnModuleDestroy {
   private readonly logger = new Logger('MfaGuard');
   private readonly inFlight = new Map<string, Promise<number>>();
   private readonly breaker: CircuitBreaker;
+  private readonly limiter: LookupLimiter;
   private readonly unsubscribe: () => void;
+  /** Longest a guard waits for a lookup: one attempt per retry, each within `timeoutMs`. */
+  private readonly lookupDeadlineMs: number;
+  // userIdTypes that have entries in the cache: a change made by another type must drop those too.
+  private readonly cachedTypes = new Set<string>();
+  private lastStoreWarning = -Infinity;
   // Bumped by every invalidation, so that a lookup that started before it does not cache a stale answer.
   private epoch = 0;
 
@@ -43,43 +70,67 @@ export class MfaBindingResolver implements OnModuleDestroy {
     @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
   ) {
     this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerResetMs);
+    this.lookupDeadlineMs = options.timeoutMs * (1 + options.maxRetries);
+    this.limiter = new LookupLimiter(options.maxConcurrentLookups, this.lookupDeadlineMs);
     this.unsubscribe = service.onStatusChanged((user) => void this.invalidate(user));
   }
 
-  /** The cache key of a user. */
+  /** The cache key of a user; `userIdType` must be a valid type (it holds no `:`), which keeps keys unambiguous. */
   static key(userIdType: string, userId: string): string {
     return `${userIdType}:${userId}`;
   }
 
   /**
    * The bit mask of the user's bound factors (EMAIL 1, SMS 2, TOTP 4, FACE 8): synchronously on an
-   * in-memory cache hit, else a promise. Rejects with {@link MfaStatusUnavailableError}.
+   * in-memory cache hit, else a promise. Rejects with {@link MfaStatusUnavailableError} when GenAuth
+   * cannot answer in time, or {@link MfaUserRejectedError} when the identifier cannot be looked up.
    */
   boundMask(key: string, userIdType: string, userId: string): number | Promise<number> {
-    let cached: number | undefined | Promise<number | undefined>;
+    let cached: unknown;
     try {
       cached = this.cache.get(key);
     } catch (error) {
-      this.logger.warn(`binding cache read failed: ${(error as Error).message}`);
+      this.warnStore('read', error);
       return this.load(key, userIdType, userId);
     }
     if (typeof cached === 'number') return cached;
-    if (cached === undefined) return this.load(key, userIdType, userId);
-    return cached.then(
-      (mask) => (typeof mask === 'number' ? mask : this.load(key, userIdType, userId)),
-      (error: Error) => {
-        this.logger.warn(`binding cache read failed: ${error.message}`);
-        return this.load(key, userIdType, userId);
-      },
-    );
+    if (isThenable(cached)) {
+      return Promise.resolve(cached).then(
+        (mask) => (typeof mask === 'number' ? mask : this.load(key, userIdType, userId)),
+        (error: unknown) => {
+          this.warnStore('read', error);
+          return this.load(key, userIdType, userId);
+        },
+      );
+    }
+    if (cached !== undefined) this.warnStore('read', new Error(`get answered ${typeof cached}, not a number`));
+    return this.load(key, userIdType, userId);
   }
 
-  /** Forgets a user's cached binding (for changes made outside {@link MfaManagementService}). */
+  /**
+   * Forgets a user's cached binding (for changes made outside {@link MfaManagementService}). When entries
+   * under other identifier types exist (the same person looked up by `email` and by `user_id`), the
+   * whole cache is dropped: it cannot know which of them is this user, and changes are rare.
+   * Never rejects: a failing store is logged.
+   */
   async invalidate(user: MfaUserRef): Promise<void> {
-    const key = MfaBindingResolver.key(user.userIdType ?? this.options.userIdType, user.userId);
+    const userIdType = user.userIdType ?? this.options.userIdType;
     this.epoch += 1;
+    const key = MfaBindingResolver.key(userIdType, user.userId);
     this.inFlight.delete(key);
-    await this.cache.delete(key);
+    const otherTypes = [...this.cachedTypes].some((type) => type !== userIdType);
+    try {
+      if (otherTypes && this.cache.clear) {
+        this.inFlight.clear();
+        this.cachedTypes.clear();
+        await this.cache.clear();
+      } else {
+        if (otherTypes) this.warnStore('clear', new Error('the store has no clear(); other identifier types stay'));
+        await this.cache.delete(key);
+      }
+    } catch (error) {
+      this.warnStore('delete', error);
+    }
   }
 
   onModuleDestroy(): void {
@@ -91,19 +142,50 @@ export class MfaBindingResolver implements OnModuleDestroy {
     if (running) return running;
     const blockedMs = this.breaker.blockedForMs();
     if (blockedMs > 0) {
-      return Promise.reject(new MfaStatusUnavailableError(Math.ceil(blockedMs / 1000), 'circuit open'));
+      return Promise.reject(new MfaStatusUnavailableError(clampRetryAfterSeconds(blockedMs / 1000), 'circuit open'));
     }
     const epoch = this.epoch;
-    const lookup = this.fetch(userIdType, userId).then((mask) => {
-      if (epoch === this.epoch) this.store(key, mask);
-      return mask;
-    });
+    const fetched = this.limiter
+      .run(() => this.fetch(userIdType, userId))
+      .then(
+        (mask) => {
+          if (epoch === this.epoch) this.store(key, userIdType, mask);
+          return mask;
+        },
+        (error: unknown) => {
+          if (error instanceof LookupQueueTimeout) {
+            throw new MfaStatusUnavailableError(this.options.unavailableRetryAfterSeconds, error.message);
+          }
+          throw error;
+        },
+      );
+    const lookup = this.withinDeadline(fetched);
     this.inFlight.set(key, lookup);
     const forget = () => {
       if (this.inFlight.get(key) === lookup) this.inFlight.delete(key);
     };
     lookup.then(forget, forget);
     return lookup;
+  }
+
+  /** The guard never waits longer than one lookup may take, queue included; the call itself runs on. */
+  private withinDeadline(lookup: Promise<number>): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const detail = `no answer within ${this.lookupDeadlineMs} ms`;
+        reject(new MfaStatusUnavailableError(this.options.unavailableRetryAfterSeconds, detail));
+      }, this.lookupDeadlineMs);
+      lookup.then(
+        (mask) => {
+          clearTimeout(timer);
+          resolve(mask);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        },
+      );
+    });
   }
 
   private async fetch(userIdType: string, userId: string): Promise<number> {
@@ -116,10 +198,14 @@ export class MfaBindingResolver implements OnModuleDestroy {
         this.breaker.success();
         return 0;
       }
+      // Bad input says nothing of GenAuth's health: it must neither open the breaker nor fail open.
+      if (error instanceof GenAuthValidationError || (error instanceof GenAuthApiError && error.statusCode === 400)) {
+        throw new MfaUserRejectedError(error.message, { cause: error });
+      }
       this.breaker.failure();
       const retryAfterSeconds =
         error instanceof GenAuthRateLimitedError && error.retryAfterMs !== undefined
-          ? Math.max(1, Math.ceil(error.retryAfterMs / 1000))
+          ? clampRetryAfterSeconds(error.retryAfterMs / 1000)
           : this.options.unavailableRetryAfterSeconds;
       const detail = (error as Error).message;
       if (!isGenAuthUnavailable(error)) this.logger.error(`MFA lookup failed: ${detail}`);
@@ -127,13 +213,29 @@ export class MfaBindingResolver implements OnModuleDestroy {
     }
   }
 
-  private store(key: string, mask: number): void {
+  private store(key: string, userIdType: string, mask: number): void {
     const ttl = mask === 0 ? this.options.cacheNegativeTtlMs : this.options.cacheTtlMs;
+    if (ttl <= 0) return;
+    this.cachedTypes.add(userIdType);
     try {
       const stored = this.cache.set(key, mask, ttl);
-      if (stored) stored.catch((error: Error) => this.logger.warn(`binding cache write failed: ${error.message}`));
+      if (isThenable(stored)) Promise.resolve(stored).catch((error: unknown) => this.warnStore('write', error));
     } catch (error) {
-      this.logger.warn(`binding cache write failed: ${(error as Error).message}`);
+      this.warnStore('write', error);
     }
   }
+
+  private warnStore(operation: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastStoreWarning < STORE_WARNING_INTERVAL_MS) return;
+    this.lastStoreWarning = now;
+    const detail = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `binding cache ${operation} failed (falling back to GenAuth; next warning in 30 s at most): ${detail}`,
+    );
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }

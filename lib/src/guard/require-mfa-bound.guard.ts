@@ -9,7 +9,8 @@ import {
 } from '../mfa.constants.js';
 import type { MfaUserRef } from '../mfa-module-options.interface.js';
 import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
-import { MfaBindingResolver, MfaStatusUnavailableError } from './mfa-binding.resolver.js';
+import { isUserIdType, USER_ID_MAX_LENGTH } from '../dto/user-id-type.js';
+import { MfaBindingResolver, MfaStatusUnavailableError, MfaUserRejectedError } from './mfa-binding.resolver.js';
 import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
 import { MfaNotBoundException, MfaStatusUnavailableException, MfaUserUnresolvedException } from './mfa.exceptions.js';
 import {
@@ -59,10 +60,17 @@ export class MfaGuard implements CanActivate {
     const request = this.getRequest(context) as AnyRequest | undefined;
     if (!request) return false;
     const user = this.getUser(context, request);
-    if (!user || typeof user.userId !== 'string' || user.userId === '') {
+    // An identifier GenAuth cannot take is this user's problem, not an outage: 401, before any key is built.
+    if (
+      !user ||
+      typeof user.userId !== 'string' ||
+      user.userId === '' ||
+      user.userId.length > USER_ID_MAX_LENGTH ||
+      (user.userIdType !== undefined && !isUserIdType(user.userIdType))
+    ) {
       return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
-    const required = policy.kind === 'static' ? policy.required : policy.resolve(context);
+    const required = policy.kind === 'static' ? policy.required : this.resolvePolicy(policy, context);
     const userIdType = user.userIdType ?? this.options.userIdType;
     const key = MfaBindingResolver.key(userIdType, user.userId);
     const earlier = checked.get(request);
@@ -134,7 +142,22 @@ export class MfaGuard implements CanActivate {
     );
   }
 
+  private resolvePolicy(policy: CompiledPolicy & { kind: 'dynamic' }, context: ExecutionContext): RequiredFactors {
+    try {
+      return policy.resolve(context);
+    } catch (error) {
+      // A bug in the app's policy function: a 500 for this request, and a log line that names the route.
+      this.logger.error(
+        `the policy function of ${context.getClass().name}.${context.getHandler().name} failed: ${(error as Error).message}`,
+      );
+      throw error;
+    }
+  }
+
   private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown): boolean {
+    if (error instanceof MfaUserRejectedError) {
+      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
+    }
     const reason = error instanceof Error ? error.message : String(error);
     if (route.failOpen ?? this.options.failOpen) {
       this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);

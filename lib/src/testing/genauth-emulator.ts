@@ -70,7 +70,13 @@ export class GenAuthEmulator {
   /** Starts listening on 127.0.0.1 and resolves to the base URL. */
   async start(): Promise<string> {
     if (this.baseUrl) return this.baseUrl;
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => {
+      // Every request gets an HTTP answer, whatever it carries: the emulator runs in users' CI.
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'emulator error' });
+        else res.destroy();
+      });
+    });
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -175,13 +181,21 @@ export class GenAuthEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
+    // Joined to a fixed origin, so that a target such as `//` or `//host/x` stays a path.
+    const url = URL.canParse(`http://emulator${req.url ?? '/'}`)
+      ? new URL(`http://emulator${req.url ?? '/'}`)
+      : undefined;
+    if (!url) return send(res, 400, { statusCode: 400, message: 'bad request target' });
     const endpoint = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3/'.length) : url.pathname;
     this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
     let raw: string;
     try {
       raw = await readBody(req);
-    } catch {
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        return send(res, 413, { statusCode: 413, message: `request body over ${MAX_BODY_BYTES} bytes` });
+      }
       res.destroy();
       return;
     }
@@ -275,16 +289,24 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+const MAX_BODY_BYTES = 1_048_576;
+
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end and dropped, so that the client gets the 413 rather than a reset.
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > 1_048_576) reject(new Error('body too large'));
-      else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
