@@ -182,7 +182,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(error as Error);
+          reject(error);
         },
       );
     });
