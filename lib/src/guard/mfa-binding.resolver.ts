@@ -170,22 +170,14 @@ export class MfaBindingResolver implements OnModuleDestroy {
 
   /** The guard never waits longer than one lookup may take, queue included; the call itself runs on. */
   private withinDeadline(lookup: Promise<number>): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
         const detail = `no answer within ${this.lookupDeadlineMs} ms`;
         reject(new MfaStatusUnavailableError(this.options.unavailableRetryAfterSeconds, detail));
       }, this.lookupDeadlineMs);
-      lookup.then(
-        (mask) => {
-          clearTimeout(timer);
-          resolve(mask);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
     });
+    return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async fetch(userIdType: string, userId: string): Promise<number> {
