@@ -9,6 +9,7 @@ import {
   Get,
   Injectable,
   Module,
+  Req,
   UseGuards,
   type CanActivate,
   type ExecutionContext,
@@ -19,10 +20,18 @@ import { ManagementClient } from 'authing-node-sdk';
 import { MfaModule, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { GenAuthEmulator, type EmulatorSeedUser } from 'nestjs-genauth-mfa/testing';
 
-const adapter = process.argv[process.argv.indexOf('--adapter') + 1] ?? 'express';
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+const adapter = flag('--adapter') ?? 'express';
+// The soak (soak.ts) asks for 10,000 users, half of them with TOTP, and short TTLs that keep lookups going.
+const soakUsers = Number(flag('--soak-users') ?? 0);
+const ttlMs = Number(flag('--ttl-ms') ?? 600_000);
 const users: EmulatorSeedUser[] = [{ userId: 'bench-user', mfa: { TOTP: true } }];
 for (let i = 0; i < 1000; i++) users.push({ userId: `spread-${i}`, mfa: { TOTP: true } });
 for (let i = 0; i < 20; i++) users.push({ userId: `storm-${i}`, mfa: { TOTP: true } });
+for (let i = 0; i < soakUsers; i++) users.push({ userId: `soak-${i}`, mfa: { TOTP: i % 2 === 0 } });
 const emulator = new GenAuthEmulator({ seed: { users } });
 const emulatorUrl = await emulator.start();
 const credentials = emulator.credentials[0]!;
@@ -62,6 +71,8 @@ class SdkPerRequestGuard implements CanActivate {
   }
 }
 
+let wrongAllows = 0;
+
 @Controller()
 class BenchController {
   // The app's own authentication runs on both routes: the difference is RequireMfaBound alone.
@@ -72,6 +83,12 @@ class BenchController {
     return { ok: true };
   }
   @UseGuards(HeaderAuthGuard, RequireMfaBound('TOTP')) @Get('guarded') guarded() {
+    return { ok: true };
+  }
+  // The soak's route: a handler run for an odd soak user (no TOTP) would be a wrong allow.
+  @UseGuards(HeaderAuthGuard, RequireMfaBound('TOTP')) @Get('soak') soak(@Req() request: { user?: { id?: string } }) {
+    const n = Number(request.user?.id?.slice('soak-'.length));
+    if (n % 2 !== 0) wrongAllows += 1;
     return { ok: true };
   }
   @UseGuards(SdkPerRequestGuard) @Get('sdk-guarded') sdkGuarded() {
@@ -85,8 +102,8 @@ class BenchController {
       host: emulatorUrl,
       ...credentials,
       isGlobal: true,
-      // Long enough that no entry expires during a run: the warm path is what is measured.
-      cache: { ttlMs: 600_000, negativeTtlMs: 600_000 },
+      // By default long enough that no entry expires during a run: the warm path is what is measured.
+      cache: { ttlMs, negativeTtlMs: ttlMs },
     }),
   ],
   controllers: [BenchController],
@@ -106,14 +123,25 @@ if (adapter !== 'none') {
 }
 
 type Message =
-  { type: 'cpu' } | { type: 'counts' } | { type: 'latency'; ms: number } | { type: 'reset' } | { type: 'stop' };
+  | { type: 'cpu' }
+  | { type: 'counts' }
+  | { type: 'heap' }
+  | { type: 'latency'; ms: number }
+  | { type: 'reset' }
+  | { type: 'stop' };
 
 process.on('message', (message: Message) => {
   if (message.type === 'cpu') {
     const { user, system } = process.cpuUsage();
     process.send!({ type: 'cpu', micros: user + system });
   }
-  if (message.type === 'counts') process.send!({ type: 'counts', mfaInfo: emulator.requestCount('get-user-mfa-info') });
+  if (message.type === 'heap') {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (let i = 0; i < 3; i++) gc?.();
+    process.send!({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+  }
+  if (message.type === 'counts')
+    process.send!({ type: 'counts', mfaInfo: emulator.requestCount('get-user-mfa-info'), wrongAllows });
   if (message.type === 'latency') {
     if (message.ms > 0) emulator.setFault('get-user-mfa-info', { latencyMs: message.ms });
     else emulator.clearFaults();

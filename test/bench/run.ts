@@ -5,11 +5,12 @@
  * runs only those parts and prints raw JSON (for profiling).
  */
 import 'reflect-metadata';
-import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
+import { startServer, type Server } from './bench-process.js';
 import { ManagementClient } from 'authing-node-sdk';
 import autocannon from 'autocannon';
 import { MfaManagementService, MfaModule } from 'nestjs-genauth-mfa';
@@ -18,48 +19,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CONNECTIONS = 50;
-
-interface Ready {
-  appUrl?: string;
-  emulatorUrl: string;
-  accessKeyId: string;
-  accessKeySecret: string;
-}
-
-interface Server {
-  ready: Ready;
-  ask(message: object): Promise<Record<string, unknown>>;
-  stop(): Promise<void>;
-}
-
-async function startServer(adapter: string): Promise<Server> {
-  const child: ChildProcess = fork(join(here, 'bench-server.js'), ['--adapter', adapter], { stdio: 'inherit' });
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bench server (${adapter}) did not start`)), 30_000);
-    child.once('message', (message: Ready) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return {
-    ready,
-    ask: (message) =>
-      new Promise((resolve) => {
-        child.once('message', resolve);
-        child.send(message);
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        const kill = setTimeout(() => process.kill(child.pid!, 'SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.send({ type: 'stop' });
-      }),
-  };
-}
 
 interface Load {
   rps: number;

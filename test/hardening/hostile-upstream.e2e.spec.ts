@@ -10,6 +10,47 @@ const MAX_RETRIES = 1;
 /** The bar: every fault answered within timeoutMs × attempts + 100 ms. */
 const BOUND_MS = TIMEOUT_MS * (1 + MAX_RETRIES) + 100;
 
+describe.each<AdapterName>(['express', 'fastify'])(
+  'the circuit breaker against a trickling upstream (%s)',
+  (adapter) => {
+    it('ends its trial call within the deadline, so that a healthy GenAuth is used again', async () => {
+      const emulator = await startEmulator();
+      const upstream = await startHostileUpstream();
+      const guard = await createGuardApp(adapter, emulator, {
+        mfa: {
+          host: upstream.url,
+          timeoutMs: TIMEOUT_MS,
+          maxRetries: MAX_RETRIES,
+          circuitBreaker: { failureThreshold: 1, resetTimeoutMs: 100 },
+        },
+      });
+      const timed = async (userId: string) => {
+        const started = performance.now();
+        const { status } = await guard.get('/r/totp', userId);
+        return { status, elapsed: performance.now() - started };
+      };
+      try {
+        upstream.setHandler((_req, res) => trickle(res));
+        const opening = await timed('breaker-1');
+        expect(opening.status).toBe(503);
+        expect(opening.elapsed).toBeLessThan(BOUND_MS);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const trial = await timed('breaker-2');
+        expect(trial.status).toBe(503);
+        expect(trial.elapsed).toBeLessThan(BOUND_MS);
+        upstream.setHandler((_req, res) => res.end(mfaInfoBody({ TOTP: true })));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect((await timed('breaker-3')).status).toBe(200);
+        expect(guard.calls.count).toBe(1);
+      } finally {
+        await guard.close();
+        await upstream.close();
+        await emulator.stop();
+      }
+    });
+  },
+);
+
 describe.each<AdapterName>(['express', 'fastify'])('a hostile upstream (%s)', (adapter) => {
   let emulator: GenAuthEmulator;
   let upstream: HostileUpstream;

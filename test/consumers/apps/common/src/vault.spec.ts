@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MfaModule, MfaNotBoundException } from 'nestjs-genauth-mfa';
+import { MfaModule } from 'nestjs-genauth-mfa';
 import { DEMO_SEED, GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { VaultController } from './vault.controller.js';
 
@@ -38,6 +38,5 @@ describe('VaultController behind RequireMfaBound', () => {
     const response = await get('dave');
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'MFA_NOT_BOUND', missingFactors: ['TOTP'] });
-    expect(new MfaNotBoundException({})).toBeInstanceOf(Error);
   });
 });
