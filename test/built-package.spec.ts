@@ -19,7 +19,7 @@ describe('the built package', () => {
       'MfaPolicy',
       'SkipMfa',
       'GenAuthError',
-      'MFA_STATUS_CACHE',
+      'MFA_BINDING_CACHE',
     ]) {
       expect(main).toContain(name);
     }

@@ -1,3 +1,4 @@
+// Module and options
 export { MfaModule } from './mfa.module.js';
 export { MFA_ASYNC_OPTIONS_TYPE, MFA_OPTIONS_TYPE } from './mfa.module-definition.js';
 export {
@@ -5,25 +6,42 @@ export {
   GENAUTH_HOST,
   type MfaCacheOptions,
   type MfaCircuitBreakerOptions,
+  type MfaHttpOptions,
   type MfaModuleOptions,
-  type MfaUserRef,
 } from './mfa-module-options.interface.js';
-export { MfaOptionsError, type ResolvedMfaOptions } from './mfa-options.resolver.js';
-export { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
-export { MfaManagementService, type ChangedUser } from './mfa-management.service.js';
+export type { MfaGuardSettings } from './mfa-options.validation.js';
+export { MFA_GUARD_SETTINGS } from './mfa.constants.js';
+
+// The Management API
+export { MfaManagementService } from './mfa-management.service.js';
 export type {
   ApplicationMfa,
   GetMfaTriggerDataArgs,
   MfaTriggerData,
+  MfaUserRef,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,
-  UserRefArgs,
 } from './mfa-management.types.js';
 export { MFA_FACTORS, type MfaFactor, type MfaFactorName } from './mfa-factor.js';
 export { USER_ID_TYPES, type UserIdType } from './dto/user-id-type.js';
 export { ApplicationMfaDto, MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
-export { GetMfaTriggerDataDto, SetUsersMfaStatusDto, UserRefDto } from './dto/mfa-request.dto.js';
+export { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from './dto/mfa-request.dto.js';
+
+// The guard
+export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
+export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
+export type { CompiledPolicy, MfaPolicyInput, MfaStaticPolicy, RequiredFactors } from './guard/mfa-policy.js';
+export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
+export { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
+export { MFA_BINDING_CACHE, type MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
+export { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
+
+// Errors: every one extends MfaError (the HTTP exceptions extend Nest's HttpException)
+export { isMfaError, MfaError } from './errors/mfa.error.js';
+export { MfaOptionsError } from './errors/mfa-options.error.js';
+export { MfaPolicyError } from './errors/mfa-policy.error.js';
+export { MfaUnavailableError, MfaUserRejectedError } from './errors/mfa-lookup.errors.js';
 export {
   GenAuthApiError,
   GenAuthError,
@@ -34,16 +52,6 @@ export {
   GenAuthTimeoutError,
   GenAuthValidationError,
   isGenAuthUnavailable,
+  type GenAuthCallSite,
 } from './errors/genauth.errors.js';
-export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
-export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
-export { MfaPolicyError, type MfaPolicyInput, type MfaStaticPolicy, type RequiredFactors } from './guard/mfa-policy.js';
-export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
-export {
-  MfaNotBoundException,
-  MfaStatusUnavailableException,
-  MfaUserUnresolvedException,
-} from './guard/mfa.exceptions.js';
-export { MfaBindingResolver, MfaStatusUnavailableError } from './guard/mfa-binding.resolver.js';
-export { MFA_STATUS_CACHE, type MfaStatusCache } from './cache/mfa-status-cache.interface.js';
-export { InMemoryMfaStatusCache } from './cache/in-memory-mfa-status.cache.js';
+export { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from './errors/mfa.exceptions.js';

@@ -2,33 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { toValidDto } from './dto/dto-validation.js';
-import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, UserRefDto } from './dto/mfa-request.dto.js';
+import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, MfaUserRefDto } from './dto/mfa-request.dto.js';
 import { IsSuccessDto, UserMfaInfoDto } from './dto/mfa-response.dto.js';
 import { MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
 import type { UserIdType } from './dto/user-id-type.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from './errors/genauth.errors.js';
 import { factorsOfMask, FACTOR_BIT, type MfaFactor } from './mfa-factor.js';
-import { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
-import type { ResolvedMfaOptions } from './mfa-options.resolver.js';
+import { MFA_SERVICE_SETTINGS } from './mfa.constants.js';
+import type { MfaServiceSettings } from './mfa-options.validation.js';
 import type {
   GetMfaTriggerDataArgs,
   MfaTriggerData,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,
-  UserRefArgs,
+  MfaUserRef,
 } from './mfa-management.types.js';
 
 const MFA_INFO: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-user-mfa-info' };
 const TRIGGER_DATA: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-trigger-data' };
 const MFA_STATUS: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-status' };
 const SET_MFA_STATUS: GenAuthCallSite = { method: 'POST', path: '/api/v3/set-mfa-status' };
-
-/** A user whose MFA status was changed through {@link MfaManagementService.setUsersMfaStatus}. */
-export interface ChangedUser {
-  readonly userId: string;
-  readonly userIdType: UserIdType;
-}
 
 /**
  * The GenAuth Management API's MFA methods. Arguments are validated before anything is sent (a bad call
@@ -37,19 +31,19 @@ export interface ChangedUser {
  */
 @Injectable()
 export class MfaManagementService {
-  private readonly changeListeners = new Set<(user: ChangedUser) => void>();
+  private readonly changeListeners = new Set<(user: Required<MfaUserRef>) => void>();
 
   constructor(
     private readonly client: GenAuthHttpClient,
-    @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
+    @Inject(MFA_SERVICE_SETTINGS) private readonly options: MfaServiceSettings,
   ) {}
 
   /**
-   * A user's MFA binding info (seed 000: `get_user_mfa_info`).
+   * A user's MFA binding info (`GET /api/v3/get-user-mfa-info`).
    * @example const { bound } = await mfa.getUserMfaInfo({ userId: 'alice@example.com', userIdType: 'email' });
    */
-  async getUserMfaInfo(args: UserRefArgs): Promise<UserMfaInfo> {
-    const { userId, userIdType } = this.validArgs(MFA_INFO, UserRefDto, this.withDefaults(args));
+  async getUserMfaInfo(args: MfaUserRef): Promise<UserMfaInfo> {
+    const { userId, userIdType } = this.validArgs(MFA_INFO, MfaUserRefDto, this.withDefaults(args));
     const data = await this.client.call('GET', MFA_INFO.path, { userId, userIdType });
     const info = validResponse(MFA_INFO, UserMfaInfoDto, data);
     let mask = 0;
@@ -70,7 +64,7 @@ export class MfaManagementService {
     };
   }
 
-  /** A user's MFA trigger data under an application (seed 001). `appId` defaults to the module's `appId`. */
+  /** A user's MFA trigger data under an application. `appId` defaults to the module's `appId`. */
   async getMfaTriggerData(args: GetMfaTriggerDataArgs): Promise<MfaTriggerData> {
     const withApp = { ...this.withDefaults(args), appId: args?.appId ?? this.options.appId };
     const { appId, userId, userIdType } = this.validArgs(TRIGGER_DATA, GetMfaTriggerDataDto, withApp);
@@ -78,20 +72,20 @@ export class MfaManagementService {
     return readTriggerData(TRIGGER_DATA, data);
   }
 
-  /** A user's MFA status, i.e. the stored trigger data (seed 003: `getUserMfaStatus`). */
-  async getUserMfaStatus(args: UserRefArgs): Promise<MfaTriggerData> {
-    const { userId, userIdType } = this.validArgs(MFA_STATUS, UserRefDto, this.withDefaults(args));
+  /** A user's MFA status, i.e. the stored trigger data (`GET /api/v3/get-mfa-status`). */
+  async getUserMfaStatus(args: MfaUserRef): Promise<MfaTriggerData> {
+    const { userId, userIdType } = this.validArgs(MFA_STATUS, MfaUserRefDto, this.withDefaults(args));
     const data = await this.client.call('GET', MFA_STATUS.path, { userId, userIdType });
     return readTriggerData(MFA_STATUS, data);
   }
 
-  /** The same call as {@link getUserMfaStatus}, under seed 002's name. */
-  getUsersMfaStatus(args: UserRefArgs): Promise<MfaTriggerData> {
+  /** The same call as {@link getUserMfaStatus}, under the other name the API documents. */
+  getUsersMfaStatus(args: MfaUserRef): Promise<MfaTriggerData> {
     return this.getUserMfaStatus(args);
   }
 
   /**
-   * Stores a user's MFA trigger data (seed 004). On success the guard's cached binding of that
+   * Stores a user's MFA trigger data (`POST /api/v3/set-mfa-status`). On success the guard's cached binding of that
    * (`userIdType`, `userId`) is dropped. Never retried: a POST that may have reached GenAuth is not repeated.
    */
   async setUsersMfaStatus(args: SetUsersMfaStatusArgs): Promise<SetMfaStatusResult> {
@@ -114,17 +108,17 @@ export class MfaManagementService {
    * Calls `listener` after each successful {@link setUsersMfaStatus}. Returns a function that removes it.
    * The guard's binding cache subscribes here.
    */
-  onStatusChanged(listener: (user: ChangedUser) => void): () => void {
+  onStatusChanged(listener: (user: Required<MfaUserRef>) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
 
-  private withDefaults<T extends UserRefArgs>(args: T): T & { userIdType: UserIdType } {
+  private withDefaults<T extends MfaUserRef>(args: T): T & { userIdType: UserIdType } {
     if (args === null || typeof args !== 'object') return args;
     return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
   }
 
-  private validArgs<T extends UserRefDto>(
+  private validArgs<T extends MfaUserRefDto>(
     site: GenAuthCallSite,
     type: ClassConstructor<T>,
     args: unknown,

@@ -1,16 +1,16 @@
 import type { MfaFactor } from './mfa-factor.js';
 import type { UserIdType } from './dto/user-id-type.js';
 
-/** Arguments naming a user. */
-export interface UserRefArgs {
-  /** The user's identifier. */
-  userId: string;
+/** A user, as every method, the guard and invalidation name one. */
+export interface MfaUserRef {
+  /** The user's identifier, of the kind `userIdType` says. */
+  readonly userId: string;
   /** How GenAuth reads `userId`; the module's `userIdType` when omitted. */
-  userIdType?: UserIdType;
+  readonly userIdType?: UserIdType;
 }
 
 /** Arguments of `getMfaTriggerData`. */
-export interface GetMfaTriggerDataArgs extends UserRefArgs {
+export interface GetMfaTriggerDataArgs extends MfaUserRef {
   /** The application; the module's `appId` when omitted. */
   appId?: string;
 }
@@ -43,7 +43,7 @@ export interface MfaTriggerData {
 }
 
 /** Arguments of `setUsersMfaStatus`. */
-export interface SetUsersMfaStatusArgs extends UserRefArgs {
+export interface SetUsersMfaStatusArgs extends MfaUserRef {
   /** The trigger data to store. `TOTP` is sent as `OTP`. */
   mfaTriggerData: MfaTriggerData;
 }

@@ -1,21 +1,17 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { AxiosProxyConfig } from 'axios';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { MfaPolicyInput } from './guard/mfa-policy.js';
 import type { UserIdType } from './dto/user-id-type.js';
+import type { MfaUserRef } from './mfa-management.types.js';
 import type { MfaDenial } from './guard/mfa-denial.js';
-import type { MfaStatusCache } from './cache/mfa-status-cache.interface.js';
+import type { MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
 
 /** The GenAuth (international) Management API host, the default `host`. */
 export const GENAUTH_HOST = 'https://api.genauth.ai';
 /** The Authing (China) Management API host. */
 export const AUTHING_HOST = 'https://api.authing.cn';
-
-/** The user a request is checked for. */
-export interface MfaUserRef {
-  /** The user's identifier, of the kind `userIdType` says. */
-  readonly userId: string;
-  /** How GenAuth should read `userId`; the module's `userIdType` when omitted. */
-  readonly userIdType?: UserIdType;
-}
 
 /**
  * Options of {@link MfaModule}. Checked at start-up: a bad option stops the application with a
@@ -35,11 +31,11 @@ export interface MfaModuleOptions {
    */
   authMode?: 'signature' | 'token';
   /**
-   * Header flavour of signature mode: `'genauth'` (`x-genauth-` headers, `GenAuth` scheme) or `'authing'`
+   * Header flavor of signature mode: `'genauth'` (`x-genauth-` headers, `GenAuth` scheme) or `'authing'`
    * (`x-authing-`, `authing`). Default: `'authing'` for an `authing.cn` host and for hosts of private
    * deployments, `'genauth'` for a `genauth.ai` host.
    */
-  signatureFlavour?: 'genauth' | 'authing';
+  signatureFlavor?: 'genauth' | 'authing';
   /** User pool ID sent as `x-authing-userpool-id` in token mode. Default: `accessKeyId`. */
   userPoolId?: string;
   /** Tenant ID, sent as `x-authing-app-id` when set. */
@@ -72,7 +68,7 @@ export interface MfaModuleOptions {
   resolveUser?: (context: ExecutionContext) => MfaUserRef | undefined;
   /** Let requests through (and log a warning) when GenAuth cannot answer. Default false: fail closed. */
   failOpen?: boolean;
-  /** URL where a user enrols factors, put in the 403 body. A function gets the execution context. */
+  /** URL where a user enrolls factors, put in the 403 body. A function gets the execution context. */
   enrollmentUrl?: string | ((context: ExecutionContext) => string | undefined);
   /** Builds the JSON body of a denial (401, 403, 503) instead of the default one. */
   errorBody?: (denial: MfaDenial, context: ExecutionContext) => object;
@@ -90,6 +86,21 @@ export interface MfaModuleOptions {
    * wait their turn, within the lookup deadline, then answer 503. Default 32.
    */
   maxConcurrentLookups?: number;
+  /** HTTP settings of the GenAuth client (agents, proxy). */
+  http?: MfaHttpOptions;
+}
+
+/** HTTP settings of the GenAuth client, as axios takes them. Checked at start-up. */
+export interface MfaHttpOptions {
+  /** Agent for `http://` hosts. Default: a keep-alive agent of this module's own. */
+  httpAgent?: HttpAgent;
+  /**
+   * Agent for `https://` hosts, e.g. `new https.Agent({ keepAlive: true, ca })` for a private deployment's
+   * certificate authority. Default: a keep-alive agent of this module's own.
+   */
+  httpsAgent?: HttpsAgent;
+  /** A proxy, or `false` to ignore the `HTTP(S)_PROXY` variables. Default: axios's (those variables). */
+  proxy?: AxiosProxyConfig | false;
 }
 
 /** Settings of the guard's binding cache. */
@@ -104,7 +115,7 @@ export interface MfaCacheOptions {
   /** Most users held by the in-memory cache; the least recently used goes first. Default 100000. */
   maxEntries?: number;
   /** A shared store (Redis, ...) to use instead of the in-memory cache. */
-  store?: MfaStatusCache;
+  store?: MfaBindingCache;
 }
 
 /** Settings of the circuit breaker. */

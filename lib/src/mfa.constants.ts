@@ -1,5 +1,13 @@
-/** Injection token of the validated, defaulted module options ({@link ResolvedMfaOptions}). */
-export const MFA_RESOLVED_OPTIONS = Symbol('MFA_RESOLVED_OPTIONS');
+/** Injection token of the guard's settings ({@link MfaGuardSettings}), for guard subclasses' constructors. */
+export const MFA_GUARD_SETTINGS = Symbol('MFA_GUARD_SETTINGS');
+/** Injection token of all validated settings (internal). */
+export const MFA_SETTINGS = Symbol('MFA_SETTINGS');
+/** Injection token of the client's settings, credentials included (internal). */
+export const MFA_CLIENT_SETTINGS = Symbol('MFA_CLIENT_SETTINGS');
+/** Injection token of the service's settings (internal). */
+export const MFA_SERVICE_SETTINGS = Symbol('MFA_SERVICE_SETTINGS');
+/** Injection token of the binding resolver's settings (internal). */
+export const MFA_LOOKUP_SETTINGS = Symbol('MFA_LOOKUP_SETTINGS');
 
 /** Metadata key of `@MfaPolicy()`. */
 export const MFA_POLICY_METADATA = 'genauth-mfa:policy';

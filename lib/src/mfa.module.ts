@@ -1,15 +1,26 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { InMemoryMfaStatusCache } from './cache/in-memory-mfa-status.cache.js';
-import { MFA_STATUS_CACHE } from './cache/mfa-status-cache.interface.js';
+import { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
+import { MFA_BINDING_CACHE } from './cache/mfa-binding-cache.interface.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
 import { MfaManagementService } from './mfa-management.service.js';
-import { MFA_RESOLVED_OPTIONS } from './mfa.constants.js';
+import {
+  MFA_CLIENT_SETTINGS,
+  MFA_GUARD_SETTINGS,
+  MFA_LOOKUP_SETTINGS,
+  MFA_SERVICE_SETTINGS,
+  MFA_SETTINGS,
+} from './mfa.constants.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
-import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolver.js';
+import { validateMfaOptions, type MfaLookupSettings, type MfaSettings } from './mfa-options.validation.js';
+
+/** One view of the settings per consumer: the guard and the resolver never see the credentials. */
+const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
+  provide: token,
+  useFactory: pick,
+  inject: [MFA_SETTINGS],
+});
 
 /**
  * Configures the GenAuth client, {@link MfaManagementService} and what the MFA guard needs.
@@ -28,25 +39,22 @@ import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa-options.resolv
  */
 @Module({
   // An axios instance of its own: the global one is shared with (and changed by) other SDKs.
-  imports: [
-    HttpModule.register({
-      maxRedirects: 0,
-      httpAgent: new HttpAgent({ keepAlive: true }),
-      httpsAgent: new HttpsAgent({ keepAlive: true }),
-    }),
-  ],
+  imports: [HttpModule.register({ maxRedirects: 0 })],
   providers: [
-    { provide: MFA_RESOLVED_OPTIONS, useFactory: resolveMfaOptions, inject: [MFA_MODULE_OPTIONS] },
+    { provide: MFA_SETTINGS, useFactory: validateMfaOptions, inject: [MFA_MODULE_OPTIONS] },
+    view(MFA_CLIENT_SETTINGS, (s) => s.client),
+    view(MFA_SERVICE_SETTINGS, (s) => s.service),
+    view(MFA_GUARD_SETTINGS, (s) => s.guard),
+    view(MFA_LOOKUP_SETTINGS, (s) => s.lookup),
     {
-      provide: MFA_STATUS_CACHE,
-      useFactory: (options: ResolvedMfaOptions) =>
-        options.cacheStore ?? new InMemoryMfaStatusCache(options.cacheMaxEntries),
-      inject: [MFA_RESOLVED_OPTIONS],
+      provide: MFA_BINDING_CACHE,
+      useFactory: ({ cache }: MfaLookupSettings) => cache.store ?? new InMemoryMfaBindingCache(cache.maxEntries),
+      inject: [MFA_LOOKUP_SETTINGS],
     },
     GenAuthHttpClient,
     MfaManagementService,
     MfaBindingResolver,
   ],
-  exports: [MfaManagementService, MfaBindingResolver, MFA_RESOLVED_OPTIONS, MFA_STATUS_CACHE],
+  exports: [MfaManagementService, MfaBindingResolver, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
 })
 export class MfaModule extends ConfigurableMfaModule {}

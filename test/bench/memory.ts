@@ -3,7 +3,7 @@
  * Run with --expose-gc (run.ts does). Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
-import { InMemoryMfaStatusCache } from 'nestjs-genauth-mfa';
+import { InMemoryMfaBindingCache } from 'nestjs-genauth-mfa';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -14,7 +14,7 @@ function settle(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const cache = new InMemoryMfaStatusCache(USERS);
+const cache = new InMemoryMfaBindingCache(USERS);
 const before = settle();
 // Keys as the guard builds them: `<userIdType>:<userId>`, with 24-hex user IDs like GenAuth's.
 for (let i = 0; i < USERS; i++) cache.set(`user_id:${randomBytes(12).toString('hex')}`, i & 15, 600_000);

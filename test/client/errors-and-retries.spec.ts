@@ -83,7 +83,7 @@ describe.each<[string, Partial<MfaModuleOptions>]>([
     expect(emulator.requestCount('set-mfa-status')).toBe(1);
   });
 
-  it('honours Retry-After before retrying', async () => {
+  it('honors Retry-After before retrying', async () => {
     const mfa = await service({ retryMaxDelayMs: 3000 });
     emulator.setFault('get-user-mfa-info', { rateLimitRetryAfterSeconds: 1, times: 1 });
     const started = Date.now();
@@ -218,10 +218,10 @@ describe('token mode', () => {
   });
 });
 
-describe('signature flavours', () => {
-  it.each(['genauth', 'authing'] as const)('the emulator accepts the %s flavour', async (signatureFlavour) => {
+describe('signature flavors', () => {
+  it.each(['genauth', 'authing'] as const)('the emulator accepts the %s flavor', async (signatureFlavor) => {
     const emulator = await startEmulator();
-    const { moduleRef, service } = await createService(emulator, { signatureFlavour });
+    const { moduleRef, service } = await createService(emulator, { signatureFlavor });
     await expect(service.getUserMfaInfo({ userId: 'u-totp' })).resolves.toMatchObject({ boundFactors: ['TOTP'] });
     await moduleRef.close();
     await emulator.stop();

@@ -40,7 +40,7 @@ describe('MfaManagementService against the emulator', () => {
     expect(info.totpStatus).toBe(true);
   });
 
-  it('getUserMfaInfo normalises every combination of factors', async () => {
+  it('getUserMfaInfo normalizes every combination of factors', async () => {
     expect((await service.getUserMfaInfo({ userId: 'u-sms-email' })).boundFactors).toEqual(['EMAIL', 'SMS']);
     expect((await service.getUserMfaInfo({ userId: 'u-face' })).boundFactors).toEqual(['FACE']);
     expect((await service.getUserMfaInfo({ userId: 'u-none' })).boundFactors).toEqual([]);

@@ -3,14 +3,14 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  MFA_RESOLVED_OPTIONS,
+  MFA_GUARD_SETTINGS,
   MfaManagementService,
   MfaModule,
   MfaOptionsError,
+  type MfaGuardSettings,
   type MfaModuleOptions,
-  type ResolvedMfaOptions,
 } from 'nestjs-genauth-mfa';
-import { resolveMfaOptions } from '../../lib/src/mfa-options.resolver.js';
+import { validateMfaOptions } from '../../lib/src/mfa-options.validation.js';
 
 const SECRET = 'super-secret-value-123';
 const base: MfaModuleOptions = { accessKeyId: 'ak', accessKeySecret: SECRET };
@@ -40,35 +40,36 @@ describe('MfaModule options', () => {
     expect(String((error as Error).stack)).not.toContain(SECRET);
   });
 
-  it('fills defaults: GenAuth host and flavour, signature mode, zh-CN, user_id', () => {
-    const resolved = resolveMfaOptions(base);
-    expect(resolved).toMatchObject({
+  it('fills defaults: GenAuth host and flavor, signature mode, zh-CN, user_id', () => {
+    const resolved = validateMfaOptions(base);
+    expect(resolved.client).toMatchObject({
       host: 'https://api.genauth.ai',
       authMode: 'signature',
-      flavour: { headerPrefix: 'x-genauth-', scheme: 'GenAuth' },
+      signatureFlavor: { headerPrefix: 'x-genauth-', scheme: 'GenAuth' },
       lang: 'zh-CN',
-      userIdType: 'user_id',
       timeoutMs: 5000,
-      failOpen: false,
     });
+    expect(resolved.guard).toMatchObject({ userIdType: 'user_id', failOpen: false });
+    expect(resolved.lookup).toMatchObject({ maxConcurrentLookups: 32, lookupDeadlineMs: 15_000 });
   });
 
   it('reads an empty optional string (an empty .env variable) as not set', () => {
-    const resolved = resolveMfaOptions({ ...base, host: '', tenantId: '', appId: '', enrollmentUrl: '' });
-    expect(resolved.host).toBe('https://api.genauth.ai');
-    expect(resolved.tenantId).toBeUndefined();
-    expect(resolved.appId).toBeUndefined();
-    expect(resolved.enrollmentUrl).toBeUndefined();
-    expect(() => resolveMfaOptions({ ...base, host: '   ' })).toThrow('invalid option host');
-    expect(() => resolveMfaOptions({ ...base, accessKeyId: '' })).toThrow('accessKeyId');
+    const resolved = validateMfaOptions({ ...base, host: '', tenantId: '', appId: '', enrollmentUrl: '' });
+    expect(resolved.client.host).toBe('https://api.genauth.ai');
+    expect(resolved.client.tenantId).toBeUndefined();
+    expect(resolved.service.appId).toBeUndefined();
+    expect(resolved.guard.enrollmentUrl).toBeUndefined();
+    expect(() => validateMfaOptions({ ...base, host: '   ' })).toThrow('invalid option host');
+    expect(() => validateMfaOptions({ ...base, accessKeyId: '' })).toThrow('accessKeyId');
   });
 
-  it('normalises the host like the official SDK and picks the authing flavour off genauth.ai', () => {
-    const resolved = resolveMfaOptions({ ...base, host: 'api.authing.cn/' });
-    expect(resolved.host).toBe('https://api.authing.cn');
-    expect(resolved.flavour.scheme).toBe('authing');
+  it('normalizes the host like the official SDK and picks the authing flavor off genauth.ai', () => {
+    const { client } = validateMfaOptions({ ...base, host: 'api.authing.cn/' });
+    expect(client.host).toBe('https://api.authing.cn');
+    expect(client.signatureFlavor.scheme).toBe('authing');
     expect(
-      resolveMfaOptions({ ...base, host: 'https://id.example.com', signatureFlavour: 'genauth' }).flavour.scheme,
+      validateMfaOptions({ ...base, host: 'https://id.example.com', signatureFlavor: 'genauth' }).client
+        .signatureFlavor.scheme,
     ).toBe('GenAuth');
   });
 
@@ -84,14 +85,20 @@ describe('MfaModule options', () => {
         MfaModule.forRootAsync({
           imports: [SettingsModule],
           inject: [Settings],
-          useFactory: (settings: Settings) => ({ accessKeyId: settings.keyId, accessKeySecret: SECRET, appId: 'a1' }),
+          useFactory: (settings: Settings) => ({
+            accessKeyId: settings.keyId,
+            accessKeySecret: SECRET,
+            defaultPolicy: 'TOTP',
+            failOpen: true,
+          }),
         }),
       ],
     }).compile();
-    expect(moduleRef.get<ResolvedMfaOptions>(MFA_RESOLVED_OPTIONS)).toMatchObject({
-      accessKeyId: 'from-settings',
-      appId: 'a1',
-    });
+    const guard = moduleRef.get<MfaGuardSettings>(MFA_GUARD_SETTINGS);
+    expect(guard).toMatchObject({ failOpen: true, defaultPolicy: { kind: 'static' } });
+    // The guard's view holds no credential.
+    expect(JSON.stringify(guard)).not.toContain(SECRET);
+    expect(guard).not.toHaveProperty('accessKeyId');
     expect(moduleRef.get(MfaManagementService)).toBeInstanceOf(MfaManagementService);
   });
 
@@ -99,13 +106,13 @@ describe('MfaModule options', () => {
     @Injectable()
     class OptionsFactory {
       createMfaOptions(): MfaModuleOptions {
-        return { ...base, lang: 'en-US' };
+        return { ...base, userIdType: 'email' };
       }
     }
     const moduleRef = await Test.createTestingModule({
       imports: [MfaModule.forRootAsync({ useClass: OptionsFactory })],
     }).compile();
-    expect(moduleRef.get<ResolvedMfaOptions>(MFA_RESOLVED_OPTIONS).lang).toBe('en-US');
+    expect(moduleRef.get<MfaGuardSettings>(MFA_GUARD_SETTINGS).userIdType).toBe('email');
   });
 
   it('isGlobal makes the service available to modules that do not import MfaModule', async () => {

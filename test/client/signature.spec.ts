@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalResource, encodeQuery, hmacSha1Base64, stringToSign } from '../../lib/src/client/signature.js';
 import { signatureHeaders } from '../../lib/src/client/request-signer.js';
-import { resolveMfaOptions } from '../../lib/src/mfa-options.resolver.js';
+import { validateMfaOptions } from '../../lib/src/mfa-options.validation.js';
 import { loadSignatureVectors, loadWireCaptures } from '../support/fixtures.js';
 
 const vectors = loadSignatureVectors();
@@ -26,7 +26,7 @@ describe('signature: the official SDK vectors', () => {
   );
 
   it.each(vectors.map((v) => [v.name, v] as const))(
-    '%s: the GenAuth flavour signs the x-genauth- headers the same way',
+    '%s: the GenAuth flavor signs the x-genauth- headers the same way',
     (_name, vector) => {
       const { input } = vector;
       const renamed = Object.fromEntries(
@@ -39,11 +39,11 @@ describe('signature: the official SDK vectors', () => {
 
   it('signatureHeaders produces the vector authorization when given its date, nonce and SDK headers', () => {
     const vector = vectors[0]!;
-    const options = resolveMfaOptions({
+    const options = validateMfaOptions({
       accessKeyId: vector.input.accessKeyId,
       accessKeySecret: vector.input.accessKeySecret,
       host: 'https://api.authing.cn',
-    });
+    }).client;
     const headers = signatureHeaders(
       options,
       'GET',

@@ -169,7 +169,7 @@ async function singleCopy(dir) {
     const main = require('nestjs-genauth-mfa');
     const testing = require('nestjs-genauth-mfa/testing');
     Promise.all([import('nestjs-genauth-mfa'), import('nestjs-genauth-mfa/testing')]).then(([m, t]) => {
-      const same = ['MfaModule', 'MfaManagementService', 'MfaGuard', 'MFA_STATUS_CACHE', 'GenAuthError'].every((k) => m[k] === main[k] && main[k] !== undefined);
+      const same = ['MfaModule', 'MfaManagementService', 'MfaGuard', 'MFA_BINDING_CACHE', 'GenAuthError'].every((k) => m[k] === main[k] && main[k] !== undefined);
       if (!same || t.GenAuthEmulator !== testing.GenAuthEmulator) { console.error('two copies'); process.exit(1); }
     });`;
   await run('node', ['-e', script], dir);

@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  MFA_RESOLVED_OPTIONS,
+  MFA_GUARD_SETTINGS,
   MfaBindingResolver,
   MfaGuard,
   MfaPolicy,
@@ -136,7 +136,7 @@ describe('guard options', () => {
         return context.switchToRpc().getData();
       }
     }
-    const deps = [app.app.get(Reflector), app.app.get(MFA_RESOLVED_OPTIONS), app.app.get(MfaBindingResolver)] as const;
+    const deps = [app.app.get(Reflector), app.app.get(MFA_GUARD_SETTINGS), app.app.get(MfaBindingResolver)] as const;
     const Plain = RequireMfaBound('TOTP');
     const plain = new Plain(...deps);
     const rpc = new RpcMfaGuard(...deps);

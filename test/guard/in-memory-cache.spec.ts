@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryMfaStatusCache } from 'nestjs-genauth-mfa';
+import { InMemoryMfaBindingCache } from 'nestjs-genauth-mfa';
 import { CircuitBreaker } from '../../lib/src/guard/circuit-breaker.js';
 
-describe('InMemoryMfaStatusCache', () => {
+describe('InMemoryMfaBindingCache', () => {
   it('holds at most maxEntries, evicting the least recently used', () => {
     let now = 0;
-    const cache = new InMemoryMfaStatusCache(3, () => now);
+    const cache = new InMemoryMfaBindingCache(3, () => now);
     cache.set('a', 1, 60_000);
     cache.set('b', 2, 60_000);
     cache.set('c', 4, 60_000);
@@ -19,7 +19,7 @@ describe('InMemoryMfaStatusCache', () => {
 
   it('expires entries after their TTL and does not store a zero TTL', () => {
     let now = 0;
-    const cache = new InMemoryMfaStatusCache(10, () => now);
+    const cache = new InMemoryMfaBindingCache(10, () => now);
     cache.set('a', 3, 100);
     cache.set('z', 3, 0);
     now = 99;

@@ -5,7 +5,7 @@ import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
 import { createGuardApp, type AdapterName, type GuardApp } from '../support/guard-app.js';
 
-const ENROL = 'https://example.test/mfa/enrol';
+const ENROLL = 'https://example.test/mfa/enroll';
 
 describe.each<AdapterName>(['express', 'fastify'])('RequireMfaBound on %s', (adapter) => {
   let emulator: GenAuthEmulator;
@@ -14,7 +14,7 @@ describe.each<AdapterName>(['express', 'fastify'])('RequireMfaBound on %s', (ada
   beforeEach(async () => {
     emulator = await startEmulator();
     app = await createGuardApp(adapter, emulator, {
-      mfa: { enrollmentUrl: ENROL, circuitBreaker: { failureThreshold: 0 } },
+      mfa: { enrollmentUrl: ENROLL, circuitBreaker: { failureThreshold: 0 } },
     });
   });
 
@@ -56,7 +56,7 @@ describe.each<AdapterName>(['express', 'fastify'])('RequireMfaBound on %s', (ada
       required: { allOf: ['EMAIL', 'SMS'] },
       boundFactors: ['TOTP'],
       missingFactors: ['EMAIL', 'SMS'],
-      enrollmentUrl: ENROL,
+      enrollmentUrl: ENROLL,
     });
     expect(denied.headers.get('content-type')).toContain('application/json');
     expect(body).toEqual({ ok: true, route: 'all' });
@@ -149,7 +149,7 @@ describe.each<AdapterName>(['express', 'fastify'])('RequireMfaBound on %s', (ada
     expect(headers.get('retry-after')).toBe(retryAfter);
     expect(body).toEqual({
       statusCode: 503,
-      code: 'MFA_STATUS_UNAVAILABLE',
+      code: 'MFA_UNAVAILABLE',
       message: 'The MFA status could not be checked; try again later.',
       retryAfterSeconds: Number(retryAfter),
     });

@@ -85,7 +85,7 @@ describe.each<AdapterName>(['express', 'fastify'])('a hostile upstream (%s)', (a
     const { status, body, headers } = await guard.get('/r/totp', nextUser());
     const elapsed = performance.now() - started;
     expect(status).toBe(503);
-    expect(body).toMatchObject({ code: 'MFA_STATUS_UNAVAILABLE' });
+    expect(body).toMatchObject({ code: 'MFA_UNAVAILABLE' });
     expect(guard.calls.count).toBe(before);
     expect(elapsed).toBeLessThan(BOUND_MS);
     return { elapsed, retryAfter: headers.get('retry-after'), body };

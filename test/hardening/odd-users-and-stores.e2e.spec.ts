@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MfaManagementService, type MfaModuleOptions, type MfaStatusCache } from 'nestjs-genauth-mfa';
+import { MfaManagementService, type MfaModuleOptions, type MfaBindingCache } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
 import { createGuardApp, type AdapterName, type GuardApp } from '../support/guard-app.js';
@@ -99,7 +99,7 @@ describe.each<AdapterName>(['express', 'fastify'])('upstream 400 for a user (%s)
 });
 
 /** A store that misbehaves as told, over a Map that works. */
-class OddStore implements MfaStatusCache {
+class OddStore implements MfaBindingCache {
   readonly entries = new Map<string, number>();
   mode: 'null' | 'throw' | 'reject' | 'garbage' | 'ok' = 'ok';
   failDelete = false;

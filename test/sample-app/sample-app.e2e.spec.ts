@@ -101,14 +101,14 @@ describe('sample app, end to end through HTTP on the embedded emulator', () => {
     expect((await call('GET', '/vault/any-of', 'dave')).status).toBe(403);
   });
 
-  it('answers 503 MFA_STATUS_UNAVAILABLE when GenAuth fails', async () => {
+  it('answers 503 MFA_UNAVAILABLE when GenAuth fails', async () => {
     // carol's binding is cached by now: drop it so that the guard has to ask GenAuth.
     await sample.app.get(MfaBindingResolver).invalidate({ userId: 'carol' });
     sample.emulator!.setFault('get-user-mfa-info', { httpStatus: 500 });
     try {
       const answer = await call('GET', '/vault/totp', 'carol');
       expect(answer.status).toBe(503);
-      expect(answer.body['code']).toBe('MFA_STATUS_UNAVAILABLE');
+      expect(answer.body['code']).toBe('MFA_UNAVAILABLE');
       expect((await call('GET', '/me', 'carol')).status).toBe(503);
     } finally {
       sample.emulator!.clearFaults();

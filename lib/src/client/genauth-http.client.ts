@@ -1,6 +1,8 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   GenAuthApiError,
   GenAuthInvalidResponseError,
@@ -12,8 +14,8 @@ import {
   type GenAuthCallSite,
   type GenAuthError,
 } from '../errors/genauth.errors.js';
-import { MFA_RESOLVED_OPTIONS } from '../mfa.constants.js';
-import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import { MFA_CLIENT_SETTINGS } from '../mfa.constants.js';
+import type { MfaClientSettings } from '../mfa-options.validation.js';
 import { ManagementTokenProvider, type FetchedToken } from './management-token.provider.js';
 import { redact } from './redact.js';
 import { signatureHeaders, tokenHeaders } from './request-signer.js';
@@ -32,15 +34,30 @@ type Params = Record<string, unknown>;
  * Returns the envelope's `data`, unchecked: callers validate it.
  */
 @Injectable()
-export class GenAuthHttpClient {
+export class GenAuthHttpClient implements OnModuleDestroy {
   private readonly tokens: ManagementTokenProvider;
+  // Agents of this module instance (created here, not at import), unless the app gave its own.
+  private readonly ownAgents: { destroy(): void }[] = [];
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
   private readonly redactor = (text: string): string => redact(text, [this.options.accessKeySecret, this.tokens.held]);
 
   constructor(
-    @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
+    @Inject(MFA_CLIENT_SETTINGS) private readonly options: MfaClientSettings,
     private readonly http: HttpService,
   ) {
     this.tokens = new ManagementTokenProvider(() => this.fetchToken());
+    this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent({ keepAlive: true }));
+    this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent({ keepAlive: true }));
+  }
+
+  onModuleDestroy(): void {
+    for (const agent of this.ownAgents) agent.destroy();
+  }
+
+  private own<T extends { destroy(): void }>(agent: T): T {
+    this.ownAgents.push(agent);
+    return agent;
   }
 
   /**
@@ -129,6 +146,9 @@ export class GenAuthHttpClient {
         data: isGet ? undefined : JSON.stringify(params),
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
         signal: abort.signal,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+        ...(this.options.http.proxy === undefined ? {} : { proxy: this.options.http.proxy }),
         responseType: 'text',
         transformResponse: (body: string) => body,
         validateStatus: () => true,

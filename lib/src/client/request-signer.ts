@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import type { MfaClientSettings } from '../mfa-options.validation.js';
 import { SDK_VERSION } from '../mfa.constants.js';
 import { hmacSha1Base64, stringToSign, type SignedParams } from './signature.js';
 
-/** The headers of a signature-mode request (API.md §2.1), `authorization` included. */
+/** The headers of a signature-mode request (docs/wire-protocol.md), `authorization` included. */
 export function signatureHeaders(
-  options: ResolvedMfaOptions,
+  options: MfaClientSettings,
   method: string,
   path: string,
   params: SignedParams | undefined,
   now: Date = new Date(),
   nonce: string = randomBytes(16).toString('hex'),
 ): Record<string, string> {
-  const prefix = options.flavour.headerPrefix;
+  const prefix = options.signatureFlavor.headerPrefix;
   const headers: Record<string, string> = {
     date: now.toUTCString(),
     [`${prefix}signature-nonce`]: nonce,
@@ -23,12 +23,12 @@ export function signatureHeaders(
   };
   if (options.tenantId) headers[`${prefix}app-id`] = options.tenantId;
   const signature = hmacSha1Base64(options.accessKeySecret, stringToSign(method, path, headers, params, prefix));
-  headers['authorization'] = `${options.flavour.scheme} ${options.accessKeyId}:${signature}`;
+  headers['authorization'] = `${options.signatureFlavor.scheme} ${options.accessKeyId}:${signature}`;
   return headers;
 }
 
-/** The headers of a token-mode request (API.md §2.2). */
-export function tokenHeaders(options: ResolvedMfaOptions, token: string): Record<string, string> {
+/** The headers of a token-mode request (docs/wire-protocol.md). */
+export function tokenHeaders(options: MfaClientSettings, token: string): Record<string, string> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     'x-authing-userpool-id': options.userPoolId,

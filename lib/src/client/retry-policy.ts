@@ -8,7 +8,7 @@ export function backoffDelayMs(
   return Math.min(maxMs, Math.floor(random() * baseMs * 2 ** attempt));
 }
 
-/** Longest wait the library relays or honours, in seconds: an hour. Longer `Retry-After`s are cut to it. */
+/** Longest wait the library relays or honors, in seconds: an hour. Longer `Retry-After`s are cut to it. */
 export const MAX_RETRY_AFTER_SECONDS = 3600;
 
 /** A wait in seconds as a whole number from 1 to {@link MAX_RETRY_AFTER_SECONDS}. */

@@ -3,16 +3,16 @@ import { createHmac } from 'node:crypto';
 /** Parameters that take part in a signature: a GET query object or a POST body's top-level keys. */
 export type SignedParams = Readonly<Record<string, unknown>>;
 
-/** Header names and scheme word of one signature flavour. */
-export interface SignatureFlavour {
+/** Header names and scheme word of one signature flavor. */
+export interface SignatureFlavor {
   /** Prefix of the signed headers: `x-genauth-` or `x-authing-`. */
   readonly headerPrefix: 'x-genauth-' | 'x-authing-';
   /** Word before `<accessKeyId>:<signature>` in `authorization`: `GenAuth` or `authing`. */
   readonly scheme: 'GenAuth' | 'authing';
 }
 
-export const AUTHING_FLAVOUR: SignatureFlavour = { headerPrefix: 'x-authing-', scheme: 'authing' };
-export const GENAUTH_FLAVOUR: SignatureFlavour = { headerPrefix: 'x-genauth-', scheme: 'GenAuth' };
+export const AUTHING_FLAVOR: SignatureFlavor = { headerPrefix: 'x-authing-', scheme: 'authing' };
+export const GENAUTH_FLAVOR: SignatureFlavor = { headerPrefix: 'x-genauth-', scheme: 'GenAuth' };
 
 function paramValue(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -20,7 +20,7 @@ function paramValue(value: unknown): string {
   return String(value);
 }
 
-/** The path plus `?k=v&...` over the sorted, defined parameters, values not URL-encoded (API.md §2.1). */
+/** The path plus `?k=v&...` over the sorted, defined parameters, values not URL-encoded (docs/wire-protocol.md). */
 export function canonicalResource(path: string, params?: SignedParams): string {
   if (!params) return path;
   const keys = Object.keys(params)

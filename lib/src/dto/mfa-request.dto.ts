@@ -4,7 +4,7 @@ import { USER_ID_MAX_LENGTH, USER_ID_TYPES, type UserIdType } from './user-id-ty
 import { MfaTriggerDataDto } from './mfa-trigger-data.dto.js';
 
 /** Arguments naming one user: `userId` and how to read it. */
-export class UserRefDto {
+export class MfaUserRefDto {
   /** The user's identifier, of the kind `userIdType` says. */
   @IsString()
   @IsNotEmpty()
@@ -18,7 +18,7 @@ export class UserRefDto {
 }
 
 /** Arguments of {@link MfaManagementService.getMfaTriggerData}. */
-export class GetMfaTriggerDataDto extends UserRefDto {
+export class GetMfaTriggerDataDto extends MfaUserRefDto {
   /** The application; the module's `appId` when omitted. */
   @IsString()
   @IsNotEmpty()
@@ -26,7 +26,7 @@ export class GetMfaTriggerDataDto extends UserRefDto {
 }
 
 /** Arguments of {@link MfaManagementService.setUsersMfaStatus}. */
-export class SetUsersMfaStatusDto extends UserRefDto {
+export class SetUsersMfaStatusDto extends MfaUserRefDto {
   /** The trigger data to store for the user. */
   @IsDefined()
   @ValidateNested()

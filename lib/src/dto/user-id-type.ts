@@ -1,4 +1,4 @@
-/** How GenAuth reads a `userId` (API.md §3). */
+/** How GenAuth reads a `userId` (docs/wire-protocol.md). */
 export type UserIdType =
   'user_id' | 'external_id' | 'phone' | 'email' | 'username' | 'identity' | 'sync_relation' | 'custom_field';
 

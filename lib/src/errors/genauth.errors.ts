@@ -1,3 +1,5 @@
+import { MfaError } from './mfa.error.js';
+
 /** Where a failed call was going: `GET /api/v3/get-user-mfa-info`. */
 export interface GenAuthCallSite {
   /** HTTP method, upper case. */
@@ -10,7 +12,7 @@ export interface GenAuthCallSite {
  * Base class of every error the GenAuth client raises. The message names the method and path;
  * secrets never appear in it, and the original error is kept as `cause`.
  */
-export class GenAuthError extends Error {
+export class GenAuthError extends MfaError {
   /** HTTP method of the failed call. */
   readonly method: string;
   /** Path of the failed call. */
@@ -18,7 +20,6 @@ export class GenAuthError extends Error {
 
   constructor(site: GenAuthCallSite, detail: string, options?: { cause?: unknown }) {
     super(`${site.method} ${site.path}: ${detail}`, options);
-    this.name = new.target.name;
     this.method = site.method;
     this.path = site.path;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { MFA_STATUS_CACHE, type MfaStatusCache } from '../cache/mfa-status-cache.interface.js';
+import { MFA_BINDING_CACHE, type MfaBindingCache } from '../cache/mfa-binding-cache.interface.js';
 import { clampRetryAfterSeconds } from '../client/retry-policy.js';
 import {
   GenAuthApiError,
@@ -7,41 +7,18 @@ import {
   GenAuthValidationError,
   isGenAuthUnavailable,
 } from '../errors/genauth.errors.js';
+import { MfaUnavailableError, MfaUserRejectedError } from '../errors/mfa-lookup.errors.js';
 import { maskOfFactors } from '../mfa-factor.js';
-import { MFA_RESOLVED_OPTIONS } from '../mfa.constants.js';
+import { MFA_LOOKUP_SETTINGS } from '../mfa.constants.js';
 import { MfaManagementService } from '../mfa-management.service.js';
-import type { MfaUserRef } from '../mfa-module-options.interface.js';
-import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import type { MfaUserRef } from '../mfa-management.types.js';
+import type { MfaLookupSettings } from '../mfa-options.validation.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { LookupLimiter, LookupQueueTimeout } from './lookup-limiter.js';
 
 const USER_NOT_FOUND = 2004;
 /** At most one warning about a failing store per this many milliseconds: never a log line per request. */
 const STORE_WARNING_INTERVAL_MS = 30_000;
-
-/** GenAuth could not say what a user has bound. */
-export class MfaStatusUnavailableError extends Error {
-  constructor(
-    /** How long the caller should wait, in seconds. */
-    readonly retryAfterSeconds: number,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`MFA status unavailable: ${detail}`, options);
-    this.name = 'MfaStatusUnavailableError';
-  }
-}
-
-/**
- * The request's user cannot be looked up: the identifier is not one GenAuth accepts (too long, or
- * refused by GenAuth as a bad argument). A definite answer about this user, not an outage.
- */
-export class MfaUserRejectedError extends Error {
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(`MFA user rejected: ${detail}`, options);
-    this.name = 'MfaUserRejectedError';
-  }
-}
 
 /**
  * What users have bound, as the guard sees it: a cache in front of
@@ -66,11 +43,11 @@ export class MfaBindingResolver implements OnModuleDestroy {
 
   constructor(
     private readonly service: MfaManagementService,
-    @Inject(MFA_STATUS_CACHE) private readonly cache: MfaStatusCache,
-    @Inject(MFA_RESOLVED_OPTIONS) private readonly options: ResolvedMfaOptions,
+    @Inject(MFA_BINDING_CACHE) private readonly cache: MfaBindingCache,
+    @Inject(MFA_LOOKUP_SETTINGS) private readonly options: MfaLookupSettings,
   ) {
-    this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerResetMs);
-    this.lookupDeadlineMs = options.timeoutMs * (1 + options.maxRetries);
+    this.breaker = new CircuitBreaker(options.circuitBreaker.failureThreshold, options.circuitBreaker.resetTimeoutMs);
+    this.lookupDeadlineMs = options.lookupDeadlineMs;
     this.limiter = new LookupLimiter(options.maxConcurrentLookups, this.lookupDeadlineMs);
     this.unsubscribe = service.onStatusChanged((user) => void this.invalidate(user));
   }
@@ -82,7 +59,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
 
   /**
    * The bit mask of the user's bound factors (EMAIL 1, SMS 2, TOTP 4, FACE 8): synchronously on an
-   * in-memory cache hit, else a promise. Rejects with {@link MfaStatusUnavailableError} when GenAuth
+   * in-memory cache hit, else a promise. Rejects with {@link MfaUnavailableError} when GenAuth
    * cannot answer in time, or {@link MfaUserRejectedError} when the identifier cannot be looked up.
    */
   boundMask(key: string, userIdType: string, userId: string): number | Promise<number> {
@@ -142,7 +119,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
     if (running) return running;
     const blockedMs = this.breaker.blockedForMs();
     if (blockedMs > 0) {
-      return Promise.reject(new MfaStatusUnavailableError(clampRetryAfterSeconds(blockedMs / 1000), 'circuit open'));
+      return Promise.reject(new MfaUnavailableError(clampRetryAfterSeconds(blockedMs / 1000), 'circuit open'));
     }
     const epoch = this.epoch;
     const fetched = this.limiter
@@ -154,7 +131,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
         },
         (error: unknown) => {
           if (error instanceof LookupQueueTimeout) {
-            throw new MfaStatusUnavailableError(this.options.unavailableRetryAfterSeconds, error.message);
+            throw new MfaUnavailableError(this.options.unavailableRetryAfterSeconds, error.message);
           }
           throw error;
         },
@@ -174,7 +151,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         const detail = `no answer within ${this.lookupDeadlineMs} ms`;
-        reject(new MfaStatusUnavailableError(this.options.unavailableRetryAfterSeconds, detail));
+        reject(new MfaUnavailableError(this.options.unavailableRetryAfterSeconds, detail));
       }, this.lookupDeadlineMs);
     });
     return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
@@ -201,12 +178,12 @@ export class MfaBindingResolver implements OnModuleDestroy {
           : this.options.unavailableRetryAfterSeconds;
       const detail = (error as Error).message;
       if (!isGenAuthUnavailable(error)) this.logger.error(`MFA lookup failed: ${detail}`);
-      throw new MfaStatusUnavailableError(retryAfterSeconds, detail, { cause: error });
+      throw new MfaUnavailableError(retryAfterSeconds, detail, { cause: error });
     }
   }
 
   private store(key: string, userIdType: string, mask: number): void {
-    const ttl = mask === 0 ? this.options.cacheNegativeTtlMs : this.options.cacheTtlMs;
+    const ttl = mask === 0 ? this.options.cache.negativeTtlMs : this.options.cache.ttlMs;
     if (ttl <= 0) return;
     this.cachedTypes.add(userIdType);
     try {

@@ -19,7 +19,7 @@ export type MfaDenial =
     }
   | {
       /** GenAuth could not answer (timeout, network, 5xx, 429, malformed body, open circuit). */
-      readonly code: 'MFA_STATUS_UNAVAILABLE';
+      readonly code: 'MFA_UNAVAILABLE';
       readonly status: 503;
       readonly retryAfterSeconds: number;
     };
@@ -39,7 +39,7 @@ export function defaultDenialBody(denial: MfaDenial): object {
         missingFactors: denial.missingFactors,
         ...(denial.enrollmentUrl ? { enrollmentUrl: denial.enrollmentUrl } : {}),
       };
-    case 'MFA_STATUS_UNAVAILABLE':
+    case 'MFA_UNAVAILABLE':
       return {
         statusCode: 503,
         code: denial.code,

@@ -1,3 +1,4 @@
+import { MfaPolicyError } from '../errors/mfa-policy.error.js';
 import type { ExecutionContext } from '@nestjs/common';
 import { FACTOR_BIT, factorsOfMask, parseFactor, type MfaFactor, type MfaFactorName } from '../mfa-factor.js';
 
@@ -25,14 +26,6 @@ export interface RequiredFactors {
 export type CompiledPolicy =
   | { readonly kind: 'static'; readonly required: RequiredFactors }
   | { readonly kind: 'dynamic'; readonly resolve: (context: ExecutionContext) => RequiredFactors };
-
-/** Raised when a policy names an unknown factor or is malformed. */
-export class MfaPolicyError extends Error {
-  constructor(detail: string) {
-    super(`Invalid MFA policy: ${detail}`);
-    this.name = 'MfaPolicyError';
-  }
-}
 
 function maskOf(names: readonly unknown[], where: string): number {
   if (!Array.isArray(names) || names.length === 0) {

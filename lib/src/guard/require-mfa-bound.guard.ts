@@ -4,15 +4,16 @@ import { factorsOfMask } from '../mfa-factor.js';
 import {
   MFA_FAIL_OPEN_METADATA,
   MFA_POLICY_METADATA,
-  MFA_RESOLVED_OPTIONS,
+  MFA_GUARD_SETTINGS,
   MFA_SKIP_METADATA,
 } from '../mfa.constants.js';
-import type { MfaUserRef } from '../mfa-module-options.interface.js';
-import type { ResolvedMfaOptions } from '../mfa-options.resolver.js';
+import type { MfaUserRef } from '../mfa-management.types.js';
+import type { MfaGuardSettings } from '../mfa-options.validation.js';
 import { isUserIdType, USER_ID_MAX_LENGTH } from '../dto/user-id-type.js';
-import { MfaBindingResolver, MfaStatusUnavailableError, MfaUserRejectedError } from './mfa-binding.resolver.js';
+import { MfaUnavailableError, MfaUserRejectedError } from '../errors/mfa-lookup.errors.js';
+import { MfaBindingResolver } from './mfa-binding.resolver.js';
 import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
-import { MfaNotBoundException, MfaStatusUnavailableException, MfaUserUnresolvedException } from './mfa.exceptions.js';
+import { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from '../errors/mfa.exceptions.js';
 import {
   compilePolicy,
   compileStaticPolicy,
@@ -48,14 +49,14 @@ export class MfaGuard implements CanActivate {
 
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
-    @Inject(MFA_RESOLVED_OPTIONS) protected readonly options: ResolvedMfaOptions,
+    @Inject(MFA_GUARD_SETTINGS) protected readonly settings: MfaGuardSettings,
     @Inject(MfaBindingResolver) protected readonly bindings: MfaBindingResolver,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeSettings(context);
     if (route.skip) return true;
-    const policy = this.fixedPolicy ?? route.policy ?? this.options.defaultPolicy;
+    const policy = this.fixedPolicy ?? route.policy ?? this.settings.defaultPolicy;
     if (policy === undefined) return true;
     const request = this.getRequest(context) as AnyRequest | undefined;
     if (!request) return false;
@@ -71,7 +72,7 @@ export class MfaGuard implements CanActivate {
       return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
     const required = policy.kind === 'static' ? policy.required : this.resolvePolicy(policy, context);
-    const userIdType = user.userIdType ?? this.options.userIdType;
+    const userIdType = user.userIdType ?? this.settings.userIdType;
     const key = MfaBindingResolver.key(userIdType, user.userId);
     const earlier = checked.get(request);
     if (earlier !== undefined && earlier.key === key) return this.decide(context, required, earlier.mask);
@@ -101,7 +102,7 @@ export class MfaGuard implements CanActivate {
    * a number). Return undefined when there is none.
    */
   protected getUser(context: ExecutionContext, request: AnyRequest): MfaUserRef | undefined {
-    if (this.options.resolveUser) return this.options.resolveUser(context);
+    if (this.settings.resolveUser) return this.settings.resolveUser(context);
     const user = request.user as Record<string, unknown> | undefined | null;
     if (!user || typeof user !== 'object') return undefined;
     const id = user['id'] ?? user['sub'] ?? user['userId'];
@@ -112,7 +113,7 @@ export class MfaGuard implements CanActivate {
 
   /** The JSON body of a denial: the `errorBody` option, else the documented default. */
   protected buildErrorBody(denial: MfaDenial, context: ExecutionContext): object {
-    return this.options.errorBody ? this.options.errorBody(denial, context) : defaultDenialBody(denial);
+    return this.settings.errorBody ? this.settings.errorBody(denial, context) : defaultDenialBody(denial);
   }
 
   /** Throws the exception of a denial (and sets `Retry-After` on a 503). */
@@ -123,12 +124,12 @@ export class MfaGuard implements CanActivate {
     const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
     if (response && typeof response.header === 'function')
       response.header('Retry-After', String(denial.retryAfterSeconds));
-    throw new MfaStatusUnavailableException(body, denial.retryAfterSeconds);
+    throw new MfaUnavailableException(body, denial.retryAfterSeconds);
   }
 
   private decide(context: ExecutionContext, required: RequiredFactors, mask: number): boolean {
     if (isSatisfied(required, mask)) return true;
-    const url = this.options.enrollmentUrl;
+    const url = this.settings.enrollmentUrl;
     return this.throwDenial(
       {
         code: 'MFA_NOT_BOUND',
@@ -159,13 +160,13 @@ export class MfaGuard implements CanActivate {
       return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
     const reason = error instanceof Error ? error.message : String(error);
-    if (route.failOpen ?? this.options.failOpen) {
+    if (route.failOpen ?? this.settings.failOpen) {
       this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
       return true;
     }
     const retryAfterSeconds =
-      error instanceof MfaStatusUnavailableError ? error.retryAfterSeconds : this.options.unavailableRetryAfterSeconds;
-    return this.throwDenial({ code: 'MFA_STATUS_UNAVAILABLE', status: 503, retryAfterSeconds }, context);
+      error instanceof MfaUnavailableError ? error.retryAfterSeconds : this.settings.unavailableRetryAfterSeconds;
+    return this.throwDenial({ code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }, context);
   }
 
   private routeSettings(context: ExecutionContext): RouteSettings {
@@ -202,6 +203,7 @@ const guards = new Map<unknown, Type<MfaGuard>>();
  * ```
  */
 export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
+  if (policy === undefined) return MfaGuard;
   let memoKey: unknown = policy;
   if (policy !== undefined && typeof policy !== 'function') {
     const required = compileStaticPolicy(policy);
@@ -209,7 +211,7 @@ export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
   }
   let guard = guards.get(memoKey);
   if (!guard) {
-    const compiled = policy === undefined ? undefined : compilePolicy(policy);
+    const compiled = compilePolicy(policy);
     class PolicyMfaGuard extends MfaGuard {
       protected override readonly fixedPolicy = compiled;
     }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEMO_SEED } from './demo-seed.js';
-import { EmulatorSeedError, type EmulatorSeed } from './emulator-seed.js';
+import { EmulatorSeedError } from '../errors/emulator-seed.error.js';
+import type { EmulatorSeed } from './emulator-seed.js';
 import { GenAuthEmulator } from './genauth-emulator.js';
 
 const USAGE = `usage: genauth-emulator [--port N] [--demo | --seed FILE] [--access-key-id ID --access-key-secret SECRET]

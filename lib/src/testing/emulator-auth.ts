@@ -8,7 +8,7 @@ export interface AuthFailure {
   readonly message: string;
 }
 
-/** apiCodes of API.md §2.1 and §4, plus 1310 (the emulator's own) for a rejected management token. */
+/** apiCodes of docs/wire-protocol.md, plus 1310 (the emulator's own) for a rejected management token. */
 export const API_CODES = {
   BAD_SIGNATURE: 1300,
   BAD_SIGNATURE_METHOD: 1301,

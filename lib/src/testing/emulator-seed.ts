@@ -1,3 +1,4 @@
+import { EmulatorSeedError } from '../errors/emulator-seed.error.js';
 import type { MfaFactor } from '../mfa-factor.js';
 
 /** A user of the emulated pool. */
@@ -34,17 +35,6 @@ export interface EmulatorSeed {
   applications?: EmulatorSeedApplication[];
   /** Accepted key pairs; without it the emulator generates one. */
   credentials?: EmulatorCredentials[];
-}
-
-/** A seed that does not match the format; `field` names the first bad field. */
-export class EmulatorSeedError extends Error {
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`invalid emulator seed: ${field} ${detail}`);
-    this.name = 'EmulatorSeedError';
-  }
 }
 
 const FACTOR_KEYS = ['EMAIL', 'SMS', 'TOTP', 'FACE'];

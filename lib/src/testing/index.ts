@@ -1,6 +1,5 @@
 export { GenAuthEmulator, type GenAuthEmulatorOptions } from './genauth-emulator.js';
 export {
-  EmulatorSeedError,
   parseEmulatorSeed,
   type EmulatorCredentials,
   type EmulatorSeed,
@@ -10,3 +9,4 @@ export {
 export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 export { API_CODES } from './emulator-auth.js';
 export { DEMO_SEED } from './demo-seed.js';
+export { EmulatorSeedError } from '../errors/emulator-seed.error.js';

@@ -14,8 +14,8 @@ export class MfaNotBoundException extends HttpException {
   }
 }
 
-/** 503 `MFA_STATUS_UNAVAILABLE`: GenAuth could not answer; sent with `Retry-After`. */
-export class MfaStatusUnavailableException extends HttpException {
+/** 503 `MFA_UNAVAILABLE`: GenAuth could not answer; sent with `Retry-After`. */
+export class MfaUnavailableException extends HttpException {
   constructor(
     body: object,
     /** The `Retry-After` value, in seconds. */

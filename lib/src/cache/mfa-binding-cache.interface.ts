@@ -1,8 +1,8 @@
 /**
  * Injection token of the guard's binding cache in use. To use another store, pass it as the module's
- * `cache.store` option; tests can also replace it with `overrideProvider(MFA_STATUS_CACHE)`.
+ * `cache.store` option; tests can also replace it with `overrideProvider(MFA_BINDING_CACHE)`.
  */
-export const MFA_STATUS_CACHE = Symbol('MFA_STATUS_CACHE');
+export const MFA_BINDING_CACHE = Symbol('MFA_BINDING_CACHE');
 
 /**
  * Where the guard keeps users' bindings between requests. A binding is a bit mask of factors
@@ -10,7 +10,7 @@ export const MFA_STATUS_CACHE = Symbol('MFA_STATUS_CACHE');
  * (in-memory) or with a promise (a shared store such as Redis). A store may fail: the guard logs (at most
  * one warning per 30 s), falls back to GenAuth, and treats an answer that is not a number as a miss.
  */
-export interface MfaStatusCache {
+export interface MfaBindingCache {
   /** The cached mask, or undefined when absent or expired. */
   get(key: string): number | undefined | Promise<number | undefined>;
   /** Caches `mask` for `ttlMs` milliseconds. */

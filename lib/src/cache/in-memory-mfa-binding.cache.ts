@@ -1,4 +1,4 @@
-import type { MfaStatusCache } from './mfa-status-cache.interface.js';
+import type { MfaBindingCache } from './mfa-binding-cache.interface.js';
 
 interface Entry {
   mask: number;
@@ -10,10 +10,10 @@ interface Entry {
 const TOUCH_INTERVAL_MS = 1000;
 
 /**
- * The default {@link MfaStatusCache}: a `Map` in insertion order used as an LRU list, bounded to
+ * The default {@link MfaBindingCache}: a `Map` in insertion order used as an LRU list, bounded to
  * `maxEntries` (the least recently used goes first, recency counted to the second), with a TTL per entry.
  */
-export class InMemoryMfaStatusCache implements MfaStatusCache {
+export class InMemoryMfaBindingCache implements MfaBindingCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
