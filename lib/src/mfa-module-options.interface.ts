@@ -63,9 +63,10 @@ export interface MfaModuleOptions {
   defaultPolicy?: MfaPolicyInput;
   /**
    * Where the guard finds the user. Default: `request.user.id`, then `.sub`, then `.userId`, with the
-   * module's `userIdType`. Return undefined when there is no user (the guard answers 401).
+   * module's `userIdType`. Return undefined when there is no user (the guard answers 401). It may return a
+   * promise (a lookup); a synchronous answer keeps the guard's warm path free of promises.
    */
-  resolveUser?: (context: ExecutionContext) => MfaUserRef | undefined;
+  resolveUser?: (context: ExecutionContext) => MfaUserRef | undefined | Promise<MfaUserRef | undefined>;
   /** Let requests through (and log a warning) when GenAuth cannot answer. Default false: fail closed. */
   failOpen?: boolean;
   /** URL where a user enrolls factors, put in the 403 body. A function gets the execution context. */

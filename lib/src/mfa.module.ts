@@ -1,9 +1,11 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
 import { MFA_BINDING_CACHE } from './cache/mfa-binding-cache.interface.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
+import { MfaRouteAudit } from './guard/mfa-route.audit.js';
 import { MfaManagementService } from './mfa-management.service.js';
 import {
   MFA_CLIENT_SETTINGS,
@@ -39,7 +41,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
  */
 @Module({
   // An axios instance of its own: the global one is shared with (and changed by) other SDKs.
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  imports: [HttpModule.register({ maxRedirects: 0 }), DiscoveryModule],
   providers: [
     { provide: MFA_SETTINGS, useFactory: validateMfaOptions, inject: [MFA_MODULE_OPTIONS] },
     view(MFA_CLIENT_SETTINGS, (s) => s.client),
@@ -54,6 +56,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     GenAuthHttpClient,
     MfaManagementService,
     MfaBindingResolver,
+    MfaRouteAudit,
   ],
   exports: [MfaManagementService, MfaBindingResolver, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
 })

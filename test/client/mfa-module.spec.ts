@@ -68,8 +68,8 @@ describe('MfaModule options', () => {
     expect(client.host).toBe('https://api.authing.cn');
     expect(client.signatureFlavor.scheme).toBe('authing');
     expect(
-      validateMfaOptions({ ...base, host: 'https://id.example.com', signatureFlavor: 'genauth' }).client
-        .signatureFlavor.scheme,
+      validateMfaOptions({ ...base, host: 'https://id.example.com', signatureFlavor: 'genauth' }).client.signatureFlavor
+        .scheme,
     ).toBe('GenAuth');
   });
 

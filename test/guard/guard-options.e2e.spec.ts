@@ -88,6 +88,16 @@ describe('guard options', () => {
     expect(emulator.requestCount('get-user-mfa-info')).toBe(3);
   });
 
+  it('looks a user up once for two MFA guards on one request, even with caching off', async () => {
+    app = await createGuardApp('express', emulator, { mfa: { cache: { ttlMs: 0, negativeTtlMs: 0 } } });
+    // With nothing cached, two requests make two calls: the one call below comes from the per-request memo.
+    await app.get('/r/sms', 'u-sms-email');
+    await app.get('/r/sms', 'u-sms-email');
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
+    expect((await app.get('/r/twice', 'u-sms-email')).status).toBe(200);
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(3);
+  });
+
   it('fails open for every route with the module option', async () => {
     app = await createGuardApp('express', emulator, { mfa: { failOpen: true, maxRetries: 0 } });
     emulator.setFault('get-user-mfa-info', { httpStatus: 503 });

@@ -100,13 +100,11 @@ describe.each<AdapterName>(['express', 'fastify'])('RequireMfaBound on %s', (ada
     expect((await app.get('/ctl/skipped')).status).toBe(200);
   });
 
-  it('caches a binding: the second request makes no upstream call, and two guards on one request look up once', async () => {
+  it('caches a binding: the second request makes no upstream call', async () => {
     await app.get('/r/totp', 'u-totp');
     await app.get('/r/otp', 'u-totp');
     await app.get('/r/list', 'u-totp');
     expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
-    await app.get('/r/twice', 'u-sms-email');
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
   });
 
   it('runs 1,000 concurrent first requests for one user on one upstream call', async () => {

@@ -8,6 +8,8 @@ import {
   type CanActivate,
   type ExecutionContext,
   type INestApplication,
+  type LoggerService,
+  type Provider,
   type Type,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -80,7 +82,17 @@ export class RoutesController {
   dynamic(@Query('need') _need?: string) {
     return this.ok('dynamic');
   }
-  @MfaPolicy('SMS') @UseGuards(RequireMfaBound(), RequireMfaBound()) @Get('twice') twice() {
+  @UseGuards(
+    RequireMfaBound(async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return ctx.switchToHttp().getRequest<{ query: { need?: 'FACE' } }>().query.need ?? 'TOTP';
+    }),
+  )
+  @Get('async-policy')
+  asyncPolicy(@Query('need') _need?: string) {
+    return this.ok('async-policy');
+  }
+  @UseGuards(RequireMfaBound('SMS'), RequireMfaBound({ anyOf: ['SMS', 'FACE'] })) @Get('twice') twice() {
     return this.ok('twice');
   }
   @MfaFailOpen() @UseGuards(RequireMfaBound('TOTP')) @Get('fail-open') failOpen() {
@@ -138,7 +150,13 @@ export interface GuardApp {
 export async function createGuardApp(
   adapter: AdapterName,
   emulator: GenAuthEmulator,
-  options: { mfa?: Partial<MfaModuleOptions>; global?: boolean; controllers?: Type[]; guards?: Type[] } = {},
+  options: {
+    mfa?: Partial<MfaModuleOptions>;
+    global?: boolean;
+    controllers?: Type[];
+    providers?: Provider[];
+    logger?: LoggerService;
+  } = {},
 ): Promise<GuardApp> {
   @Module({
     imports: [MfaModule.forRoot({ ...emulatorOptions(emulator, options.mfa), isGlobal: true })],
@@ -151,7 +169,7 @@ export async function createGuardApp(
             { provide: APP_GUARD, useClass: RequireMfaBound() },
           ]
         : []),
-      ...(options.guards ?? []),
+      ...(options.providers ?? []),
     ],
   })
   class AppModule {}
@@ -159,7 +177,7 @@ export async function createGuardApp(
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app =
     adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter()) : moduleRef.createNestApplication();
-  app.useLogger(false);
+  app.useLogger(options.logger ?? false);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const calls = app.get(HandlerCalls);

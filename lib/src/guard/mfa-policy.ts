@@ -9,8 +9,9 @@ export type MfaStaticPolicy =
   | { readonly anyOf: readonly MfaFactorName[] }
   | { readonly allOf: readonly MfaFactorName[] };
 
-/** A policy, or a function of the execution context that returns one per request. */
-export type MfaPolicyInput = MfaStaticPolicy | ((context: ExecutionContext) => MfaStaticPolicy);
+/** A policy, or a function of the execution context that returns one (or a promise of one) per request. */
+export type MfaPolicyInput =
+  MfaStaticPolicy | ((context: ExecutionContext) => MfaStaticPolicy | Promise<MfaStaticPolicy>);
 
 /** A policy in the form the guard checks: a mode and a bit mask of factors. */
 export interface RequiredFactors {
@@ -25,7 +26,10 @@ export interface RequiredFactors {
 /** A compiled policy: fixed, or computed per request. */
 export type CompiledPolicy =
   | { readonly kind: 'static'; readonly required: RequiredFactors }
-  | { readonly kind: 'dynamic'; readonly resolve: (context: ExecutionContext) => RequiredFactors };
+  | {
+      readonly kind: 'dynamic';
+      readonly resolve: (context: ExecutionContext) => RequiredFactors | Promise<RequiredFactors>;
+    };
 
 function maskOf(names: readonly unknown[], where: string): number {
   if (!Array.isArray(names) || names.length === 0) {
@@ -77,7 +81,13 @@ export function compileStaticPolicy(policy: MfaStaticPolicy): RequiredFactors {
 /** Compiles a policy; a function is checked on each request, its result compiled then. */
 export function compilePolicy(policy: MfaPolicyInput): CompiledPolicy {
   if (typeof policy === 'function') {
-    return { kind: 'dynamic', resolve: (context) => compileStaticPolicy(policy(context)) };
+    return {
+      kind: 'dynamic',
+      resolve: (context) => {
+        const given = policy(context);
+        return given instanceof Promise ? given.then(compileStaticPolicy) : compileStaticPolicy(given);
+      },
+    };
   }
   return { kind: 'static', required: compileStaticPolicy(policy) };
 }

@@ -1,17 +1,13 @@
 import { Inject, Injectable, Logger, mixin, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { factorsOfMask } from '../mfa-factor.js';
-import {
-  MFA_FAIL_OPEN_METADATA,
-  MFA_POLICY_METADATA,
-  MFA_GUARD_SETTINGS,
-  MFA_SKIP_METADATA,
-} from '../mfa.constants.js';
+import { MFA_FAIL_OPEN_METADATA, MFA_GUARD_SETTINGS, MFA_SKIP_METADATA } from '../mfa.constants.js';
 import type { MfaUserRef } from '../mfa-management.types.js';
 import type { MfaGuardSettings } from '../mfa-options.validation.js';
 import { isUserIdType, USER_ID_MAX_LENGTH } from '../dto/user-id-type.js';
 import { MfaUnavailableError, MfaUserRejectedError } from '../errors/mfa-lookup.errors.js';
 import { MfaBindingResolver } from './mfa-binding.resolver.js';
+import { routePolicy } from './mfa-route-policy.js';
 import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
 import { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from '../errors/mfa.exceptions.js';
 import {
@@ -23,11 +19,11 @@ import {
   type RequiredFactors,
 } from './mfa-policy.js';
 
-/** What the decorators say of one route, read once per route. */
+/** What the decorators say of one route for this guard, read once per route. */
 interface RouteSettings {
-  readonly skip: boolean;
+  /** The policy to check; undefined when the route is skipped or has none. */
   readonly policy: CompiledPolicy | undefined;
-  readonly failOpen: boolean | undefined;
+  readonly failOpen: boolean;
 }
 
 // Answers that took I/O, per request, so that a second MFA guard on the same request reuses them. A WeakMap
@@ -36,12 +32,18 @@ const checked = new WeakMap<object, { key: string; mask: number }>();
 
 type AnyRequest = Record<string, unknown> & { user?: unknown };
 
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
 /**
  * The MFA guard. Use {@link RequireMfaBound} to get it; subclass it (or the class RequireMfaBound returns)
  * to change where the request, the user or the error body come from.
  */
 @Injectable()
 export class MfaGuard implements CanActivate {
+  /** Marks MFA guard classes, so that routes can be audited for conflicting declarations. */
+  static readonly isMfaGuard = true;
   /** The policy given to `RequireMfaBound(policy)`; when undefined the route's metadata decides. */
   protected readonly fixedPolicy: CompiledPolicy | undefined = undefined;
   private readonly logger = new Logger('MfaGuard');
@@ -55,36 +57,15 @@ export class MfaGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeSettings(context);
-    if (route.skip) return true;
-    const policy = this.fixedPolicy ?? route.policy ?? this.settings.defaultPolicy;
+    const policy = route.policy;
     if (policy === undefined) return true;
     const request = this.getRequest(context) as AnyRequest | undefined;
     if (!request) return false;
     const user = this.getUser(context, request);
-    // An identifier GenAuth cannot take is this user's problem, not an outage: 401, before any key is built.
-    if (
-      !user ||
-      typeof user.userId !== 'string' ||
-      user.userId === '' ||
-      user.userId.length > USER_ID_MAX_LENGTH ||
-      (user.userIdType !== undefined && !isUserIdType(user.userIdType))
-    ) {
-      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
+    if (isThenable(user)) {
+      return Promise.resolve(user).then((found) => this.checkUser(context, request, route, policy, found));
     }
-    const required = policy.kind === 'static' ? policy.required : this.resolvePolicy(policy, context);
-    const userIdType = user.userIdType ?? this.settings.userIdType;
-    const key = MfaBindingResolver.key(userIdType, user.userId);
-    const earlier = checked.get(request);
-    if (earlier !== undefined && earlier.key === key) return this.decide(context, required, earlier.mask);
-    const mask = this.bindings.boundMask(key, userIdType, user.userId);
-    if (typeof mask === 'number') return this.decide(context, required, mask);
-    return mask.then(
-      (loaded) => {
-        checked.set(request, { key, mask: loaded });
-        return this.decide(context, required, loaded);
-      },
-      (error: unknown) => this.unavailable(context, route, error),
-    );
+    return this.checkUser(context, request, route, policy, user);
   }
 
   /** The request object of the context. Only HTTP is known; override for GraphQL, RPC or WebSockets. */
@@ -99,9 +80,12 @@ export class MfaGuard implements CanActivate {
 
   /**
    * The user to check: the `resolveUser` option, else `request.user.id`, `.sub` or `.userId` (a string or
-   * a number). Return undefined when there is none.
+   * a number). Return undefined when there is none; a promise is awaited (synchronous answers stay fast).
    */
-  protected getUser(context: ExecutionContext, request: AnyRequest): MfaUserRef | undefined {
+  protected getUser(
+    context: ExecutionContext,
+    request: AnyRequest,
+  ): MfaUserRef | undefined | Promise<MfaUserRef | undefined> {
     if (this.settings.resolveUser) return this.settings.resolveUser(context);
     const user = request.user as Record<string, unknown> | undefined | null;
     if (!user || typeof user !== 'object') return undefined;
@@ -127,6 +111,56 @@ export class MfaGuard implements CanActivate {
     throw new MfaUnavailableException(body, denial.retryAfterSeconds);
   }
 
+  private checkUser(
+    context: ExecutionContext,
+    request: AnyRequest,
+    route: RouteSettings,
+    policy: CompiledPolicy,
+    user: MfaUserRef | undefined,
+  ): boolean | Promise<boolean> {
+    // An identifier GenAuth cannot take is this user's problem, not an outage: 401, before any key is built.
+    if (
+      !user ||
+      typeof user.userId !== 'string' ||
+      user.userId === '' ||
+      user.userId.length > USER_ID_MAX_LENGTH ||
+      (user.userIdType !== undefined && !isUserIdType(user.userIdType))
+    ) {
+      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
+    }
+    if (policy.kind === 'static') return this.checkFactors(context, request, route, policy.required, user);
+    const required = this.resolvePolicy(policy, context);
+    if (isThenable(required)) {
+      return Promise.resolve(required).then(
+        (found) => this.checkFactors(context, request, route, found, user),
+        (error: unknown) => this.policyFailed(context, error),
+      );
+    }
+    return this.checkFactors(context, request, route, required, user);
+  }
+
+  private checkFactors(
+    context: ExecutionContext,
+    request: AnyRequest,
+    route: RouteSettings,
+    required: RequiredFactors,
+    user: MfaUserRef,
+  ): boolean | Promise<boolean> {
+    const userIdType = user.userIdType ?? this.settings.userIdType;
+    const key = MfaBindingResolver.key(userIdType, user.userId);
+    const earlier = checked.get(request);
+    if (earlier !== undefined && earlier.key === key) return this.decide(context, required, earlier.mask);
+    const mask = this.bindings.boundMask(key, userIdType, user.userId);
+    if (typeof mask === 'number') return this.decide(context, required, mask);
+    return mask.then(
+      (loaded) => {
+        checked.set(request, { key, mask: loaded });
+        return this.decide(context, required, loaded);
+      },
+      (error: unknown) => this.unavailable(context, route, error),
+    );
+  }
+
   private decide(context: ExecutionContext, required: RequiredFactors, mask: number): boolean {
     if (isSatisfied(required, mask)) return true;
     const url = this.settings.enrollmentUrl;
@@ -143,16 +177,24 @@ export class MfaGuard implements CanActivate {
     );
   }
 
-  private resolvePolicy(policy: CompiledPolicy & { kind: 'dynamic' }, context: ExecutionContext): RequiredFactors {
+  private resolvePolicy(
+    policy: CompiledPolicy & { kind: 'dynamic' },
+    context: ExecutionContext,
+  ): RequiredFactors | Promise<RequiredFactors> {
     try {
       return policy.resolve(context);
     } catch (error) {
-      // A bug in the app's policy function: a 500 for this request, and a log line that names the route.
-      this.logger.error(
-        `the policy function of ${context.getClass().name}.${context.getHandler().name} failed: ${(error as Error).message}`,
-      );
-      throw error;
+      return this.policyFailed(context, error);
     }
+  }
+
+  /** A bug in the app's policy function: a 500 for this request, and a log line that names the route. */
+  private policyFailed(context: ExecutionContext, error: unknown): never {
+    const detail = error instanceof Error ? error.message : String(error);
+    this.logger.error(
+      `the policy function of ${context.getClass().name}.${context.getHandler().name} failed: ${detail}`,
+    );
+    throw error;
   }
 
   private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown): boolean {
@@ -160,7 +202,7 @@ export class MfaGuard implements CanActivate {
       return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
     const reason = error instanceof Error ? error.message : String(error);
-    if (route.failOpen ?? this.settings.failOpen) {
+    if (route.failOpen) {
       this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
       return true;
     }
@@ -177,10 +219,13 @@ export class MfaGuard implements CanActivate {
     let settings = byHandler.get(handler);
     if (!settings) {
       const targets = [handler, type];
+      const skip = this.reflector.getAllAndOverride<boolean>(MFA_SKIP_METADATA, targets) === true;
+      const failOpen = this.reflector.getAllAndOverride<boolean | undefined>(MFA_FAIL_OPEN_METADATA, targets);
       settings = {
-        skip: this.reflector.getAllAndOverride<boolean>(MFA_SKIP_METADATA, targets) === true,
-        policy: this.reflector.getAllAndOverride<CompiledPolicy>(MFA_POLICY_METADATA, targets),
-        failOpen: this.reflector.getAllAndOverride<boolean>(MFA_FAIL_OPEN_METADATA, targets),
+        policy: skip
+          ? undefined
+          : routePolicy(this.reflector, type, handler, this.constructor, this.fixedPolicy, this.settings.defaultPolicy),
+        failOpen: failOpen ?? this.settings.failOpen,
       };
       byHandler.set(handler, settings);
     }
@@ -191,8 +236,10 @@ export class MfaGuard implements CanActivate {
 const guards = new Map<unknown, Type<MfaGuard>>();
 
 /**
- * The MFA guard class for a policy, memoised per policy (like `AuthGuard('jwt')`).
- * Without a policy the guard reads `@MfaPolicy()` metadata, else the module's `defaultPolicy`.
+ * The MFA guard class for a policy, memoized per policy (like `AuthGuard('jwt')`). Without a policy it is
+ * {@link MfaGuard} itself, which reads `@MfaPolicy()`, else the module's `defaultPolicy`. The most specific
+ * declaration wins: the method's (a policy given to the guard there, then `@MfaPolicy`), then the
+ * controller's, then a global guard's policy, then `defaultPolicy`.
  * @example
  * ```ts
  * @UseGuards(RequireMfaBound('TOTP'))
@@ -213,6 +260,7 @@ export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
   if (!guard) {
     const compiled = compilePolicy(policy);
     class PolicyMfaGuard extends MfaGuard {
+      static readonly mfaPolicy = compiled;
       protected override readonly fixedPolicy = compiled;
     }
     guard = mixin(PolicyMfaGuard);

@@ -1,0 +1,34 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { routeConflicts } from './mfa-route-policy.js';
+
+// Handlers already reported, per application (its DiscoveryService), so that an MfaModule imported in
+// several places warns once per route.
+const reported = new WeakMap<DiscoveryService, WeakSet<object>>();
+
+/** At start-up, warns once about each route whose MFA declarations do not say the same thing. */
+@Injectable()
+export class MfaRouteAudit implements OnApplicationBootstrap {
+  private readonly logger = new Logger('MfaGuard');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    let seen = reported.get(this.discovery);
+    if (!seen) reported.set(this.discovery, (seen = new WeakSet()));
+    for (const wrapper of this.discovery.getControllers()) {
+      const type = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null | undefined;
+      if (!type?.prototype) continue;
+      const prototype = type.prototype as Record<string, unknown>;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name];
+        if (typeof handler !== 'function' || seen.has(handler)) continue;
+        seen.add(handler);
+        for (const conflict of routeConflicts(type, handler)) this.logger.warn(`${type.name}.${name}: ${conflict}`);
+      }
+    }
+  }
+}
