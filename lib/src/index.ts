@@ -1,6 +1,6 @@
 // Module and options
 export { MfaModule } from './mfa.module.js';
-export { MFA_ASYNC_OPTIONS_TYPE, MFA_OPTIONS_TYPE } from './mfa.module-definition.js';
+export { ConfigurableMfaModule, MFA_ASYNC_OPTIONS_TYPE, MFA_OPTIONS_TYPE } from './mfa.module-definition.js';
 export {
   AUTHING_HOST,
   GENAUTH_HOST,

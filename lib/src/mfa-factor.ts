@@ -28,9 +28,14 @@ export function parseFactor(name: unknown): MfaFactor | undefined {
   return typeof name === 'string' ? BY_NAME[name] : undefined;
 }
 
-/** The wire name of a factor (`TOTP` → `OTP`). */
-export function wireFactorName(factor: MfaFactor): string {
-  return factor === 'TOTP' ? 'OTP' : factor;
+/** A policy name as the wire spells it: `TOTP` is `OTP` there; other names pass unchanged. */
+export function toWireName(name: string): string {
+  return name === 'TOTP' ? 'OTP' : name;
+}
+
+/** A policy name as the library spells it: the wire's `OTP` is `TOTP`; other names pass unchanged. */
+export function fromWireName(name: string): string {
+  return name === 'OTP' ? 'TOTP' : name;
 }
 
 /** The factors of a bit mask, as frozen arrays shared by every caller (no allocation per call). */

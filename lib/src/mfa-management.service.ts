@@ -7,7 +7,7 @@ import { IsSuccessDto, UserMfaInfoDto } from './dto/mfa-response.dto.js';
 import { MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
 import type { UserIdType } from './dto/user-id-type.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from './errors/genauth.errors.js';
-import { factorsOfMask, FACTOR_BIT, type MfaFactor } from './mfa-factor.js';
+import { factorsOfMask, FACTOR_BIT, fromWireName, toWireName, type MfaFactor } from './mfa-factor.js';
 import { MFA_SERVICE_SETTINGS } from './mfa.constants.js';
 import type { MfaServiceSettings } from './mfa-options.validation.js';
 import type {
@@ -33,6 +33,7 @@ const SET_MFA_STATUS: GenAuthCallSite = { method: 'POST', path: '/api/v3/set-mfa
 export class MfaManagementService {
   private readonly changeListeners = new Set<(user: Required<MfaUserRef>) => void>();
 
+  /** @internal Nest creates it; its client and settings view are not public. */
   constructor(
     private readonly client: GenAuthHttpClient,
     @Inject(MFA_SERVICE_SETTINGS) private readonly options: MfaServiceSettings,
@@ -94,9 +95,7 @@ export class MfaManagementService {
     const given = plain.mfaTriggerData;
     const mfaTriggerData = {
       ...given,
-      applicationMfa: given.applicationMfa.map((entry) =>
-        entry.mfaPolicy === 'TOTP' ? { ...entry, mfaPolicy: 'OTP' } : entry,
-      ),
+      applicationMfa: given.applicationMfa.map((entry) => ({ ...entry, mfaPolicy: toWireName(entry.mfaPolicy) })),
     };
     const data = await this.client.call('POST', SET_MFA_STATUS.path, { userId, userIdType, mfaTriggerData });
     const result = validResponse(SET_MFA_STATUS, IsSuccessDto, data);
@@ -157,7 +156,7 @@ function readTriggerData(site: GenAuthCallSite, data: unknown): MfaTriggerData {
     ...dto,
     applicationMfa: dto.applicationMfa.map((entry) => ({
       ...entry,
-      mfaPolicy: entry.mfaPolicy === 'OTP' ? 'TOTP' : entry.mfaPolicy,
+      mfaPolicy: fromWireName(entry.mfaPolicy),
     })),
   };
 }

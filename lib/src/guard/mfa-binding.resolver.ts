@@ -41,6 +41,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   // Bumped by every invalidation, so that a lookup that started before it does not cache a stale answer.
   private epoch = 0;
 
+  /** @internal Nest creates it; its settings view is not public. */
   constructor(
     private readonly service: MfaManagementService,
     @Inject(MFA_BINDING_CACHE) private readonly cache: MfaBindingCache,

@@ -84,7 +84,7 @@ export class MfaGuard implements CanActivate {
    */
   protected getUser(
     context: ExecutionContext,
-    request: AnyRequest,
+    request: { readonly user?: unknown },
   ): MfaUserRef | undefined | Promise<MfaUserRef | undefined> {
     if (this.settings.resolveUser) return this.settings.resolveUser(context);
     const user = request.user as Record<string, unknown> | undefined | null;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { USER_ID_TYPES } from '../dto/user-id-type.js';
+import { toWireName } from '../mfa-factor.js';
 import { API_CODES } from './emulator-auth.js';
 import type { EmulatedUser, EmulatorState, StoredApplicationMfa } from './emulator-state.js';
 
@@ -18,8 +20,8 @@ export interface RouteContext {
   readonly mfaInfoFormat: 'boolean' | 'string';
 }
 
-const USER_ID_TYPES = ['user_id', 'external_id', 'phone', 'email', 'username', 'identity', 'sync_relation'];
-const WIRE_POLICY: Record<string, string> = { TOTP: 'OTP' };
+// custom_field lookups are not emulated: their format is unpublished.
+const EMULATED_USER_ID_TYPES: readonly string[] = USER_ID_TYPES.filter((type) => type !== 'custom_field');
 
 /** The success envelope. */
 export function ok(data: object): Answer {
@@ -40,7 +42,8 @@ function findUser({ state, params, english }: RouteContext): EmulatedUser | Answ
   const userId = params['userId'];
   const userIdType = params['userIdType'] ?? 'user_id';
   if (typeof userId !== 'string' || userId === '') return invalid('userId', english);
-  if (typeof userIdType !== 'string' || !USER_ID_TYPES.includes(userIdType)) return invalid('userIdType', english);
+  if (typeof userIdType !== 'string' || !EMULATED_USER_ID_TYPES.includes(userIdType))
+    return invalid('userIdType', english);
   return (
     state.find(userId, userIdType) ??
     error(404, API_CODES.USER_NOT_FOUND, english ? 'User does not exist' : '用户不存在')
@@ -74,7 +77,7 @@ function triggerData(context: RouteContext): Answer {
     return error(404, API_CODES.APP_NOT_FOUND, context.english ? 'Application does not exist' : '应用不存在');
   }
   const applicationMfa: StoredApplicationMfa[] = policies.map((policy, sort) => ({
-    mfaPolicy: WIRE_POLICY[policy] ?? policy,
+    mfaPolicy: toWireName(policy),
     status: 1,
     sort,
   }));

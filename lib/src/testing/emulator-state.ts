@@ -45,10 +45,6 @@ export class EmulatorState {
     return this.users.delete(userId);
   }
 
-  get userCount(): number {
-    return this.users.size;
-  }
-
   /** Binds (`true`) or unbinds (`false`) factors; factors not named keep their state. */
   setBindings(userId: string, bindings: Partial<Record<MfaFactor, boolean>>): void {
     const user = this.users.get(userId);
