@@ -70,7 +70,14 @@ async function pack() {
 /** What ships: README, LICENSE, one ES module build with types, no maps to unshipped sources. */
 async function checkTarball(tarball) {
   const files = (await run('tar', ['tzf', tarball], work)).split('\n').filter(Boolean);
-  for (const needed of ['README.md', 'LICENSE', 'package.json', 'bin/genauth-emulator.js', 'dist/index.js']) {
+  for (const needed of [
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'package.json',
+    'bin/genauth-emulator.js',
+    'dist/index.js',
+  ]) {
     if (!files.includes(`package/${needed}`)) throw new Error(`the tarball lacks ${needed}`);
   }
   const stray = files.filter((f) => /\.(map|cjs|mjs|ts)$/.test(f) && !f.endsWith('.d.ts'));

@@ -1,10 +1,10 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { MfaPolicy, RequireMfaBound, SkipMfa } from 'nestjs-genauth-mfa';
+import { MfaGuard, MfaPolicy, SkipMfa } from 'nestjs-genauth-mfa';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 
 /** A policy on the controller (EMAIL), one route overriding it and one exempt. */
 @MfaPolicy('EMAIL')
-@UseGuards(JwtAuthGuard, RequireMfaBound())
+@UseGuards(JwtAuthGuard, MfaGuard)
 @Controller('reports')
 export class ReportsController {
   /** Inherits the controller's EMAIL policy. */
