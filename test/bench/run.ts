@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the guard's cost beside the alternatives, measured in one run on loopback servers it
  * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
- * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client
+ * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client,warm
  * runs only those parts and prints raw JSON (for profiling).
  */
 import 'reflect-metadata';
@@ -193,6 +193,12 @@ function memory() {
   };
 }
 
+/** Measurement 7, in a fresh process: the guard's own work per warm hit. */
+function warmGuard() {
+  const out = execFileSync(process.execPath, [join(here, 'warm-guard.js')], { encoding: 'utf8' });
+  return JSON.parse(out) as { nsPerCall: number; calls: number; rounds: number; upstreamCalls: number };
+}
+
 /** Measurement 6: getUserMfaInfo calls per second, our client against the official SDK's, alternated. */
 async function clientRate() {
   const server = await startServer('none');
@@ -261,6 +267,7 @@ if (only) {
   if (wanted('express')) console.log(JSON.stringify(await guardCost('express')));
   if (wanted('fastify')) console.log(JSON.stringify(await guardCost('fastify')));
   if (wanted('client')) console.log(JSON.stringify(await clientRate()));
+  if (wanted('warm')) console.log(JSON.stringify(warmGuard()));
   process.exit(0);
 }
 const express = await guardCost('express');
@@ -268,6 +275,7 @@ const fastify = await guardCost('fastify');
 const comparisons = await againstSdkAndStorms();
 const heap = memory();
 const client = await clientRate();
+const warm = warmGuard();
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -276,6 +284,7 @@ const results = {
   ...comparisons,
   memory: heap,
   client,
+  warmGuard: warm,
   totalSeconds: (Date.now() - started) / 1000,
 };
 
@@ -324,6 +333,13 @@ const rows = [
     `client CPU/call ${f(client.oursCpuMicrosPerCall)} vs ${f(client.sdkCpuMicrosPerCall)} µs = ${f(client.ratio, 2)}x calls per CPU-second; calls/s ${f(client.oursPerSecond)} vs ${f(client.sdkPerSecond)} = ${f(client.wallRatio, 2)}`,
     '>= 1',
     verdict(client.met),
+  ],
+  [
+    '7',
+    "guard's own work per warm hit (canActivate in-process)",
+    `${f(warm.nsPerCall)} ns per call, best of ${warm.rounds} x ${warm.calls.toLocaleString('en')}; ${warm.upstreamCalls} upstream call(s)`,
+    'report',
+    '',
   ],
 ];
 const table = [

@@ -31,6 +31,36 @@ describe('InMemoryMfaBindingCache', () => {
   });
 });
 
+describe('InMemoryMfaBindingCache by userIdType', () => {
+  it('keeps types apart: the same id under two types, and an id that holds the separator', () => {
+    const cache = new InMemoryMfaBindingCache(10);
+    cache.setUser('user_id', 'a:b', 4, 60_000);
+    cache.setUser('email', 'a:b', 2, 60_000);
+    expect(cache.getUser('user_id', 'a:b')).toBe(4);
+    expect(cache.getUser('email', 'a:b')).toBe(2);
+    // The string-keyed interface reads the same entries: the type ends at the first ':'.
+    expect(cache.get('user_id:a:b')).toBe(4);
+    cache.delete('email:a:b');
+    expect(cache.getUser('email', 'a:b')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it("evicts the written type's least recently used entry, else another type's", () => {
+    const cache = new InMemoryMfaBindingCache(2);
+    cache.setUser('email', 'e1', 1, 60_000);
+    cache.setUser('user_id', 'u1', 1, 60_000);
+    cache.setUser('user_id', 'u2', 1, 60_000);
+    expect(cache.size).toBe(2);
+    expect(cache.getUser('user_id', 'u1')).toBeUndefined();
+    expect(cache.getUser('email', 'e1')).toBe(1);
+    cache.setUser('phone', 'p1', 1, 60_000);
+    expect(cache.size).toBe(2);
+    expect(cache.getUser('phone', 'p1')).toBe(1);
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+});
+
 describe('CircuitBreaker', () => {
   it('opens after the threshold, allows one trial after the reset time, and closes on success', () => {
     let now = 0;

@@ -10,11 +10,15 @@ interface Entry {
 const TOUCH_INTERVAL_MS = 1000;
 
 /**
- * The default {@link MfaBindingCache}: a `Map` in insertion order used as an LRU list, bounded to
- * `maxEntries` (the least recently used goes first, recency counted to the second), with a TTL per entry.
+ * The default {@link MfaBindingCache}: bounded to `maxEntries`, with a TTL per entry. Entries sit in one
+ * `Map` per `userIdType`, keyed by the bare `userId`, so that a lookup builds no key string (GenAuth's ids
+ * are long enough that `type + ':' + id` would allocate on every request). Each map is in insertion order
+ * and used as an LRU list (recency counted to the second); when full, the least recently used entry of
+ * the type being written goes first (of another type when that one is empty).
  */
 export class InMemoryMfaBindingCache implements MfaBindingCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly byType = new Map<string, Map<string, Entry>>();
+  private count = 0;
 
   constructor(
     /** Most entries held. */
@@ -24,43 +28,87 @@ export class InMemoryMfaBindingCache implements MfaBindingCache {
 
   /** Entries held now, expired ones not yet evicted included. */
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  get(key: string): number | undefined {
-    const entry = this.entries.get(key);
+  /** The cached mask of a user, without building a key. */
+  getUser(userIdType: string, userId: string): number | undefined {
+    const entries = this.byType.get(userIdType);
+    const entry = entries?.get(userId);
     if (entry === undefined) return undefined;
     const now = this.now();
     if (entry.expiresAt <= now) {
-      this.entries.delete(key);
+      entries!.delete(userId);
+      this.count -= 1;
       return undefined;
     }
     if (now - entry.touchedAt >= TOUCH_INTERVAL_MS) {
       // Moving the entry to the end marks it most recently used; the entry object itself is reused.
       entry.touchedAt = now;
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+      entries!.delete(userId);
+      entries!.set(userId, entry);
     }
     return entry.mask;
   }
 
-  set(key: string, mask: number, ttlMs: number): void {
+  /** Caches a user's mask for `ttlMs` milliseconds (nothing when `ttlMs` <= 0). */
+  setUser(userIdType: string, userId: string, mask: number, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.entries.delete(key);
+    let entries = this.byType.get(userIdType);
+    if (!entries) this.byType.set(userIdType, (entries = new Map<string, Entry>()));
+    if (entries.delete(userId)) this.count -= 1;
     const now = this.now();
-    this.entries.set(key, { mask, expiresAt: now + ttlMs, touchedAt: now });
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    entries.set(userId, { mask, expiresAt: now + ttlMs, touchedAt: now });
+    this.count += 1;
+    if (this.count > this.maxEntries) this.evictOne(entries);
+  }
+
+  /** Forgets a user. */
+  deleteUser(userIdType: string, userId: string): void {
+    if (this.byType.get(userIdType)?.delete(userId)) this.count -= 1;
+  }
+
+  get(key: string): number | undefined {
+    const [type, id] = split(key);
+    return this.getUser(type, id);
+  }
+
+  set(key: string, mask: number, ttlMs: number): void {
+    const [type, id] = split(key);
+    this.setUser(type, id, mask, ttlMs);
   }
 
   delete(key: string): void {
-    this.entries.delete(key);
+    const [type, id] = split(key);
+    this.deleteUser(type, id);
   }
 
   /** Forgets every entry. */
   clear(): void {
-    this.entries.clear();
+    this.byType.clear();
+    this.count = 0;
   }
+
+  private evictOne(preferred: Map<string, Entry>): void {
+    let from = preferred;
+    if (from.size <= 1) {
+      for (const entries of this.byType.values()) {
+        if (entries !== preferred && entries.size > 0) {
+          from = entries;
+          break;
+        }
+      }
+    }
+    const oldest = from.keys().next();
+    if (!oldest.done) {
+      from.delete(oldest.value);
+      this.count -= 1;
+    }
+  }
+}
+
+/** `<userIdType>:<userId>` split at the first `:` (a valid userIdType holds none). */
+function split(key: string): [string, string] {
+  const at = key.indexOf(':');
+  return at < 0 ? ['', key] : [key.slice(0, at), key.slice(at + 1)];
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InMemoryMfaBindingCache } from '../cache/in-memory-mfa-binding.cache.js';
 import { MFA_BINDING_CACHE, type MfaBindingCache } from '../cache/mfa-binding-cache.interface.js';
 import { clampRetryAfterSeconds } from '../client/retry-policy.js';
 import {
@@ -38,6 +39,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   // userIdTypes that have entries in the cache: a change made by another type must drop those too.
   private readonly cachedTypes = new Set<string>();
   private lastStoreWarning = -Infinity;
+  private readonly memory: InMemoryMfaBindingCache | undefined;
   // Bumped by every invalidation, so that a lookup that started before it does not cache a stale answer.
   private epoch = 0;
 
@@ -51,6 +53,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
     this.lookupDeadlineMs = options.lookupDeadlineMs;
     this.limiter = new LookupLimiter(options.maxConcurrentLookups, this.lookupDeadlineMs);
     this.unsubscribe = service.onStatusChanged((user) => void this.invalidate(user));
+    this.memory = cache instanceof InMemoryMfaBindingCache ? cache : undefined;
   }
 
   /** The cache key of a user; `userIdType` must be a valid type (it holds no `:`), which keeps keys unambiguous. */
@@ -63,7 +66,13 @@ export class MfaBindingResolver implements OnModuleDestroy {
    * in-memory cache hit, else a promise. Rejects with {@link MfaUnavailableError} when GenAuth
    * cannot answer in time, or {@link MfaUserRejectedError} when the identifier cannot be looked up.
    */
-  boundMask(key: string, userIdType: string, userId: string): number | Promise<number> {
+  boundMask(userIdType: string, userId: string): number | Promise<number> {
+    // The default in-memory cache is read without building a key: the warm path allocates nothing.
+    if (this.memory) {
+      const mask = this.memory.getUser(userIdType, userId);
+      return mask ?? this.load(MfaBindingResolver.key(userIdType, userId), userIdType, userId);
+    }
+    const key = MfaBindingResolver.key(userIdType, userId);
     let cached: unknown;
     try {
       cached = this.cache.get(key);
