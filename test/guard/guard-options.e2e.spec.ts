@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, Get, Injectable, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MFA_GUARD_SETTINGS,
   MfaBindingResolver,
@@ -17,7 +17,7 @@ import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
 import { createGuardApp, HandlerCalls, HeaderAuthGuard, type GuardApp } from '../support/guard-app.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const advanceClock = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 /** A guard subclass that reads the user from a header and writes its own 403 body. */
 @Injectable()
@@ -53,25 +53,35 @@ describe('guard options', () => {
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     await app?.close();
     app = undefined;
     await emulator.stop();
   });
 
   it('expires positive answers after cache.ttlMs and negative ones after the shorter negativeTtlMs', async () => {
+    // Only the clock is faked: the cache reads Date.now(), and the HTTP servers keep their real timers.
+    vi.useFakeTimers({ toFake: ['Date'] });
     app = await createGuardApp('express', emulator, { mfa: { cache: { ttlMs: 400, negativeTtlMs: 100 } } });
     await app.get('/r/totp', 'u-totp');
     await app.get('/r/totp', 'u-none');
-    await sleep(150);
+    advanceClock(99);
+    await app.get('/r/totp', 'u-none');
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
+    advanceClock(1);
     await app.get('/r/totp', 'u-totp');
     await app.get('/r/totp', 'u-none');
     expect(emulator.requestCount('get-user-mfa-info')).toBe(3);
-    await sleep(300);
+    advanceClock(299);
+    await app.get('/r/totp', 'u-totp');
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(3);
+    advanceClock(1);
     await app.get('/r/totp', 'u-totp');
     expect(emulator.requestCount('get-user-mfa-info')).toBe(4);
   });
 
   it('opens the circuit after repeated failures: later requests get 503 without an upstream call, until it resets', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     app = await createGuardApp('express', emulator, {
       mfa: { maxRetries: 0, circuitBreaker: { failureThreshold: 2, resetTimeoutMs: 300 } },
     });
@@ -83,7 +93,10 @@ describe('guard options', () => {
     expect(open.headers.get('retry-after')).toBe('1');
     expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
     emulator.clearFaults();
-    await sleep(350);
+    advanceClock(299);
+    expect((await app.get('/r/totp', 'u-all')).status).toBe(503);
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
+    advanceClock(1);
     expect((await app.get('/r/totp', 'u-all')).status).toBe(200);
     expect(emulator.requestCount('get-user-mfa-info')).toBe(3);
   });

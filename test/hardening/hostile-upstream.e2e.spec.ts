@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
 import { createGuardApp, type AdapterName, type GuardApp } from '../support/guard-app.js';
@@ -14,6 +14,8 @@ describe.each<AdapterName>(['express', 'fastify'])(
   'the circuit breaker against a trickling upstream (%s)',
   (adapter) => {
     it('ends its trial call within the deadline, so that a healthy GenAuth is used again', async () => {
+      // Only the clock is faked (the breaker reads Date.now()); deadlines keep their real timers.
+      vi.useFakeTimers({ toFake: ['Date'] });
       const emulator = await startEmulator();
       const upstream = await startHostileUpstream();
       const guard = await createGuardApp(adapter, emulator, {
@@ -34,15 +36,16 @@ describe.each<AdapterName>(['express', 'fastify'])(
         const opening = await timed('breaker-1');
         expect(opening.status).toBe(503);
         expect(opening.elapsed).toBeLessThan(BOUND_MS);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        vi.setSystemTime(Date.now() + 150);
         const trial = await timed('breaker-2');
         expect(trial.status).toBe(503);
         expect(trial.elapsed).toBeLessThan(BOUND_MS);
         upstream.setHandler((_req, res) => res.end(mfaInfoBody({ TOTP: true })));
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        vi.setSystemTime(Date.now() + 150);
         expect((await timed('breaker-3')).status).toBe(200);
         expect(guard.calls.count).toBe(1);
       } finally {
+        vi.useRealTimers();
         await guard.close();
         await upstream.close();
         await emulator.stop();
