@@ -153,7 +153,7 @@ describe('emulator: requests captured from the official SDK', () => {
     },
   );
 
-  it('accepts an epoch-milliseconds date (API.md §6.4)', async () => {
+  it('accepts an epoch-milliseconds date (the text of apiCode 1303 speaks of them)', async () => {
     const { stringToSign, hmacSha1Base64 } = await import('../../lib/src/client/signature.js');
     const date = String(CAPTURE_DATE.getTime());
     const headers = {
