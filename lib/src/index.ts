@@ -36,6 +36,8 @@ export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
 export { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
 export { MFA_BINDING_CACHE, type MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
 export { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
+export { RedisMfaBindingCache, type RedisMfaBindingCacheOptions } from './cache/redis/redis-mfa-binding.cache.js';
+export type { RedisClientLike } from './cache/redis/redis-connection.js';
 
 // Errors: every one extends MfaError (the HTTP exceptions extend Nest's HttpException)
 export { isMfaError, MfaError } from './errors/mfa.error.js';

@@ -22,4 +22,6 @@ export interface MfaBindingCache {
    * entries exist under others (without it those entries live out their TTL).
    */
   clear?(): void | Promise<void>;
+  /** Optional; called when the module shuts down (a store closes the connections it opened itself). */
+  close?(): void | Promise<void>;
 }

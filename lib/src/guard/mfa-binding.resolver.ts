@@ -120,8 +120,13 @@ export class MfaBindingResolver implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe();
+    try {
+      await this.cache.close?.();
+    } catch (error) {
+      this.warnStore('close', error);
+    }
   }
 
   private load(key: string, userIdType: string, userId: string): Promise<number> {

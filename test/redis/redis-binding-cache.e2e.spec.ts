@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MfaManagementService, RedisMfaBindingCache, type RedisClientLike } from 'nestjs-genauth-mfa';
+import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
+import { startEmulator } from '../support/emulator-app.js';
+import { createGuardApp, type GuardApp } from '../support/guard-app.js';
+import { mfaInfoBody, startHostileUpstream } from '../support/hostile-upstream.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+type ClientKind = 'ioredis' | 'node-redis';
+
+interface Replica {
+  app: GuardApp;
+  store: RedisMfaBindingCache;
+  close(): Promise<void>;
+}
+
+async function connect(kind: ClientKind, url: string): Promise<{ client: RedisClientLike; quit: () => Promise<void> }> {
+  if (kind === 'ioredis') {
+    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    return { client, quit: async () => void (await client.quit().catch(() => client.disconnect())) };
+  }
+  const client = createClient({ url, socket: { reconnectStrategy: () => 50 } });
+  client.on('error', () => undefined);
+  await client.connect();
+  return { client, quit: async () => void (await client.quit().catch(() => undefined)) };
+}
+
+/** Polls `check` every 5 ms until it holds or `limitMs` passes; resolves to the time it took, or -1. */
+async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return -1;
+}
+
+describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache with %s', (kind) => {
+  let redis: RedisServer;
+  let emulator: GenAuthEmulator;
+  let replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterEach(async () => {
+    for (const replica of replicas) await replica.close();
+    replicas = [];
+    await emulator?.stop();
+  });
+  afterAll(async () => {
+    await redis.kill();
+  });
+
+  /** Replicas of one app: each its own Nest app, Redis client and store, sharing the emulator and Redis. */
+  async function startReplicas(count: number, host?: string): Promise<Replica[]> {
+    emulator = await startEmulator();
+    const keyPrefix = `test-${randomUUID()}:`;
+    for (let i = 0; i < count; i++) {
+      const { client, quit } = await connect(kind, redis.url);
+      const store = new RedisMfaBindingCache({ client, keyPrefix, localTtlMs: 60_000, timeoutMs: 100 });
+      await store.ready();
+      const app = await createGuardApp('express', emulator, { mfa: { cache: { store }, ...(host ? { host } : {}) } });
+      replicas.push({
+        app,
+        store,
+        async close() {
+          await app.close();
+          await quit();
+        },
+      });
+    }
+    return replicas;
+  }
+
+  it('shares a lookup: a user looked up by one replica is known to the others', async () => {
+    const [a, b, c] = await startReplicas(3);
+    expect((await a!.app.get('/r/totp', 'u-totp')).status).toBe(200);
+    expect((await b!.app.get('/r/totp', 'u-totp')).status).toBe(200);
+    expect((await c!.app.get('/r/totp', 'u-none')).status).toBe(403);
+    expect((await a!.app.get('/r/totp', 'u-none')).status).toBe(403);
+    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
+  });
+
+  it('carries a change made through one replica to the others at once', async () => {
+    const [a, b, c] = await startReplicas(3);
+    for (const replica of [a!, b!, c!]) expect((await replica.app.get('/r/totp', 'u-totp')).status).toBe(200);
+    await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
+      userId: 'u-totp',
+      mfaTriggerData: { mfaToken: 't', applicationMfa: [], totpMfaEnabled: false },
+    });
+    expect((await a!.app.get('/r/totp', 'u-totp')).status).toBe(403);
+    for (const replica of [b!, c!]) {
+      const took = await within(1000, async () => (await replica.app.get('/r/totp', 'u-totp')).status === 403);
+      expect(took).toBeGreaterThanOrEqual(0);
+      expect(took).toBeLessThan(200);
+    }
+  });
+
+  it('keeps answering right while Redis is down, and after it is back leaves no stale allow', async () => {
+    const [a, b] = await startReplicas(2);
+    expect((await a!.app.get('/r/face', 'u-face')).status).toBe(200);
+    expect((await b!.app.get('/r/face', 'u-face')).status).toBe(200);
+    await redis.kill();
+    try {
+      // No 503 caused by Redis alone: cached users from memory, new ones from GenAuth.
+      expect((await b!.app.get('/r/face', 'u-face')).status).toBe(200);
+      expect((await b!.app.get('/r/totp', 'u-totp')).status).toBe(200);
+      expect((await a!.app.get('/r/totp', 'u-none')).status).toBe(403);
+      // A change while Redis is down: the message to b is lost.
+      await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
+        userId: 'u-face',
+        mfaTriggerData: { mfaToken: 't', applicationMfa: [], faceMfaEnabled: false },
+      });
+      expect((await a!.app.get('/r/face', 'u-face')).status).toBe(403);
+    } finally {
+      await redis.start();
+    }
+    // b flushes its memory when its subscription comes back.
+    expect(await within(5000, async () => (await b!.app.get('/r/face', 'u-face')).status === 403)).toBeGreaterThanOrEqual(0);
+    // And invalidation works again.
+    expect((await b!.app.get('/r/all', 'u-all')).status).toBe(200);
+    await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
+      userId: 'u-all',
+      mfaTriggerData: { mfaToken: 't', applicationMfa: [], mfaPhone: null },
+    });
+    expect(await within(1000, async () => (await b!.app.get('/r/all', 'u-all')).status === 403)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('stores no answer from a lookup that started before a change', async () => {
+    // An upstream whose answer is read when the request arrives and sent 200 ms later, when asked to.
+    const upstream = await startHostileUpstream();
+    let totp = true;
+    let slowNext = false;
+    upstream.setHandler((req, res) => {
+      if (req.method === 'POST') {
+        totp = false;
+        return res.end('{"statusCode":200,"data":{"success":true}}');
+      }
+      const body = mfaInfoBody({ TOTP: totp });
+      const delay = slowNext ? 200 : 0;
+      slowNext = false;
+      setTimeout(() => res.end(body), delay);
+    });
+    try {
+      const [a, b] = await startReplicas(2, upstream.url);
+      slowNext = true;
+      const slow = b!.app.get('/r/totp', 'u-totp');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
+        userId: 'u-totp',
+        mfaTriggerData: { mfaToken: 't', applicationMfa: [], totpMfaEnabled: false },
+      });
+      // The slow lookup read the state before the change: that request is allowed, but its answer is kept
+      // nowhere, neither in b's memory nor in Redis for a.
+      expect((await slow).status).toBe(200);
+      expect((await b!.app.get('/r/totp', 'u-totp')).status).toBe(403);
+      expect((await a!.app.get('/r/totp', 'u-totp')).status).toBe(403);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
