@@ -101,6 +101,19 @@ describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache wi
     }
   });
 
+  it("drops every replica's entries after a change through another identifier type", async () => {
+    const [a, b] = await startReplicas(2);
+    expect((await b!.app.get('/r/totp', 'u-totp')).status).toBe(200);
+    await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
+      userId: 'tom@example.com',
+      userIdType: 'email',
+      mfaTriggerData: { mfaToken: 't', applicationMfa: [], totpMfaEnabled: false },
+    });
+    expect(
+      await within(1000, async () => (await b!.app.get('/r/totp', 'u-totp')).status === 403),
+    ).toBeGreaterThanOrEqual(0);
+  });
+
   it('keeps answering right while Redis is down, and after it is back leaves no stale allow', async () => {
     const [a, b] = await startReplicas(2);
     expect((await a!.app.get('/r/face', 'u-face')).status).toBe(200);
@@ -121,14 +134,18 @@ describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache wi
       await redis.start();
     }
     // b flushes its memory when its subscription comes back.
-    expect(await within(5000, async () => (await b!.app.get('/r/face', 'u-face')).status === 403)).toBeGreaterThanOrEqual(0);
+    expect(
+      await within(5000, async () => (await b!.app.get('/r/face', 'u-face')).status === 403),
+    ).toBeGreaterThanOrEqual(0);
     // And invalidation works again.
     expect((await b!.app.get('/r/all', 'u-all')).status).toBe(200);
     await a!.app.app.get(MfaManagementService).setUsersMfaStatus({
       userId: 'u-all',
       mfaTriggerData: { mfaToken: 't', applicationMfa: [], mfaPhone: null },
     });
-    expect(await within(1000, async () => (await b!.app.get('/r/all', 'u-all')).status === 403)).toBeGreaterThanOrEqual(0);
+    expect(await within(1000, async () => (await b!.app.get('/r/all', 'u-all')).status === 403)).toBeGreaterThanOrEqual(
+      0,
+    );
   });
 
   it('stores no answer from a lookup that started before a change', async () => {

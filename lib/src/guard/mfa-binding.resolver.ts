@@ -36,7 +36,8 @@ export class MfaBindingResolver implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
   /** Longest a guard waits for a lookup: one attempt per retry, each within `timeoutMs`. */
   private readonly lookupDeadlineMs: number;
-  // userIdTypes that have entries in the cache: a change made by another type must drop those too.
+  // userIdTypes that may have entries in the cache: a change made by another type must drop those too. The
+  // module's userIdType always counts: with a shared store, other replicas cache under it.
   private readonly cachedTypes = new Set<string>();
   private lastStoreWarning = -Infinity;
   private readonly memory: InMemoryMfaBindingCache | undefined;
@@ -105,7 +106,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
     this.epoch += 1;
     const key = MfaBindingResolver.key(userIdType, user.userId);
     this.inFlight.delete(key);
-    const otherTypes = [...this.cachedTypes].some((type) => type !== userIdType);
+    const otherTypes = userIdType !== this.options.userIdType || [...this.cachedTypes].some((t) => t !== userIdType);
     try {
       if (otherTypes && this.cache.clear) {
         this.inFlight.clear();
