@@ -58,7 +58,9 @@ interface NodeRedisLike {
 }
 
 function isNodeRedis(client: IoRedisLike | NodeRedisLike): client is NodeRedisLike {
-  return typeof (client as NodeRedisLike).isReady === 'boolean' && typeof (client as NodeRedisLike).connect === 'function';
+  return (
+    typeof (client as NodeRedisLike).isReady === 'boolean' && typeof (client as NodeRedisLike).connect === 'function'
+  );
 }
 
 /** Whether `value` looks like a client this store supports (checked at start-up). */

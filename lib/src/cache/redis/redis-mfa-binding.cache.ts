@@ -191,6 +191,8 @@ export class RedisMfaBindingCache implements MfaBindingCache {
     if (now - this.lastWarning < WARNING_INTERVAL_MS) return;
     this.lastWarning = now;
     const detail = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`Redis ${operation} failed, answering from memory and GenAuth (next warning in 30 s at most): ${detail}`);
+    this.logger.warn(
+      `Redis ${operation} failed, answering from memory and GenAuth (next warning in 30 s at most): ${detail}`,
+    );
   }
 }
