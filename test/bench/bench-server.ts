@@ -17,7 +17,8 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ManagementClient } from 'authing-node-sdk';
-import { MfaModule, RequireMfaBound } from 'nestjs-genauth-mfa';
+import { Redis } from 'ioredis';
+import { MfaManagementService, MfaModule, RedisMfaBindingCache, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { GenAuthEmulator, type EmulatorSeedUser } from 'nestjs-genauth-mfa/testing';
 
 function flag(name: string): string | undefined {
@@ -32,9 +33,18 @@ const users: EmulatorSeedUser[] = [{ userId: 'bench-user', mfa: { TOTP: true } }
 for (let i = 0; i < 1000; i++) users.push({ userId: `spread-${i}`, mfa: { TOTP: true } });
 for (let i = 0; i < 20; i++) users.push({ userId: `storm-${i}`, mfa: { TOTP: true } });
 for (let i = 0; i < soakUsers; i++) users.push({ userId: `soak-${i}`, mfa: { TOTP: i % 2 === 0 } });
-const emulator = new GenAuthEmulator({ seed: { users } });
-const emulatorUrl = await emulator.start();
-const credentials = emulator.credentials[0]!;
+// Replicas share one upstream (--upstream, with its key pair) and one Redis (--redis); alone, the process
+// starts its own emulator and caches in memory.
+const upstream = flag('--upstream');
+const emulator = upstream ? undefined : new GenAuthEmulator({ seed: { users } });
+const emulatorUrl = upstream ?? (await emulator!.start());
+const credentials = emulator
+  ? emulator.credentials[0]!
+  : { accessKeyId: flag('--access-key-id')!, accessKeySecret: flag('--access-key-secret')! };
+const redisUrl = flag('--redis');
+const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+const store = redis ? new RedisMfaBindingCache({ client: redis, keyPrefix: flag('--redis-prefix') }) : undefined;
+await store?.ready();
 const sdk = new ManagementClient({ ...credentials, host: emulatorUrl });
 
 function userOf(context: ExecutionContext): string | undefined {
@@ -103,7 +113,7 @@ class BenchController {
       ...credentials,
       isGlobal: true,
       // By default long enough that no entry expires during a run: the warm path is what is measured.
-      cache: { ttlMs, negativeTtlMs: ttlMs },
+      cache: { ttlMs, negativeTtlMs: ttlMs, store },
     }),
   ],
   controllers: [BenchController],
@@ -111,6 +121,7 @@ class BenchController {
 class BenchModule {}
 
 let appUrl: string | undefined;
+let service: MfaManagementService | undefined;
 let close = async () => {};
 if (adapter !== 'none') {
   const app =
@@ -119,7 +130,11 @@ if (adapter !== 'none') {
       : await NestFactory.create(BenchModule, { logger: false });
   await app.listen(0, '127.0.0.1');
   appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  close = () => app.close();
+  service = app.get(MfaManagementService);
+  close = async () => {
+    await app.close();
+    await redis?.quit();
+  };
 }
 
 type Message =
@@ -128,6 +143,7 @@ type Message =
   | { type: 'heap' }
   | { type: 'latency'; ms: number }
   | { type: 'reset' }
+  | { type: 'change'; userId: string; totp: boolean }
   | { type: 'stop' };
 
 process.on('message', (message: Message) => {
@@ -140,20 +156,28 @@ process.on('message', (message: Message) => {
     for (let i = 0; i < 3; i++) gc?.();
     process.send!({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
   }
+  if (message.type === 'change') {
+    void service!
+      .setUsersMfaStatus({
+        userId: message.userId,
+        mfaTriggerData: { mfaToken: 't', applicationMfa: [], totpMfaEnabled: message.totp },
+      })
+      .then(() => process.send!({ type: 'changed' }));
+  }
   if (message.type === 'counts')
-    process.send!({ type: 'counts', mfaInfo: emulator.requestCount('get-user-mfa-info'), wrongAllows });
+    process.send!({ type: 'counts', mfaInfo: emulator?.requestCount('get-user-mfa-info'), wrongAllows });
   if (message.type === 'latency') {
-    if (message.ms > 0) emulator.setFault('get-user-mfa-info', { latencyMs: message.ms });
-    else emulator.clearFaults();
+    if (message.ms > 0) emulator?.setFault('get-user-mfa-info', { latencyMs: message.ms });
+    else emulator?.clearFaults();
     process.send!({ type: 'ok' });
   }
   if (message.type === 'reset') {
-    emulator.resetCounts();
+    emulator?.resetCounts();
     process.send!({ type: 'ok' });
   }
   if (message.type === 'stop')
     void close()
-      .then(() => emulator.stop())
+      .then(() => emulator?.stop())
       .then(() => process.exit(0));
 });
 

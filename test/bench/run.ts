@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the guard's cost beside the alternatives, measured in one run on loopback servers it
  * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
- * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client,warm
+ * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client,
+ * warm,replicas,redis
  * runs only those parts and prints raw JSON (for profiling).
  */
 import 'reflect-metadata';
@@ -10,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
+import { startRedisServer } from '../support/redis-server.js';
 import { startServer, type Server } from './bench-process.js';
 import { ManagementClient } from 'authing-node-sdk';
 import autocannon from 'autocannon';
@@ -62,8 +64,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Measurements 1 and 2: unguarded and warm-guarded routes alternated in one run. */
-async function guardCost(adapter: string) {
-  const server = await startServer(adapter);
+async function guardCost(adapter: string, flags: string[] = []) {
+  const server = await startServer(adapter, flags);
   try {
     const base = server.ready.appUrl!;
     await fetch(`${base}/guarded`, { headers: { 'x-user-id': 'bench-user' } });
@@ -193,6 +195,72 @@ function memory() {
   };
 }
 
+const REPLICA_USERS = 10_000;
+const PROPAGATION_SAMPLES = 50;
+
+/** Sends one request per user, `soak-0` to `soak-<n-1>`, to `url` (50 connections). */
+async function sweep(url: string, users: number): Promise<number> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections: 50,
+    amount: users,
+    requests: [{ setupRequest: (request) => ({ ...request, headers: { 'x-user-id': `soak-${next++}` } }) }],
+  });
+  return result.errors + result.timeouts;
+}
+
+/**
+ * Measurements 8 and 10: three replicas (separate processes, Fastify) sharing one Redis and one GenAuth
+ * emulator. 10,000 users go through replica 1, then through replicas 2 and 3; then changes made through
+ * replica 1 are timed until replica 2 denies.
+ */
+async function replicas() {
+  const redis = await startRedisServer();
+  const upstream = await startServer('none', ['--soak-users', String(REPLICA_USERS)]);
+  const { emulatorUrl, accessKeyId, accessKeySecret } = upstream.ready;
+  const flags = [
+    ...['--upstream', emulatorUrl, '--access-key-id', accessKeyId, '--access-key-secret', accessKeySecret],
+    ...['--redis', redis.url, '--redis-prefix', `bench-${Date.now()}:`],
+  ];
+  const servers = await Promise.all([0, 1, 2].map(() => startServer('fastify', flags)));
+  try {
+    await upstream.ask({ type: 'reset' });
+    let errors = 0;
+    for (const server of servers) errors += await sweep(`${server.ready.appUrl!}/soak`, REPLICA_USERS);
+    const upstreamCalls = (await upstream.ask({ type: 'counts' }))['mfaInfo'] as number;
+    const [first, second] = servers as [Server, Server, Server];
+    const samples: number[] = [];
+    for (let i = 0; i < PROPAGATION_SAMPLES; i++) {
+      const userId = `soak-${2 * i}`;
+      const url = `${second.ready.appUrl!}/soak`;
+      const status = async () => (await fetch(url, { headers: { 'x-user-id': userId } })).status;
+      if ((await status()) !== 200) throw new Error(`${userId} should be allowed before the change`);
+      await first.ask({ type: 'change', userId, totp: false });
+      const changed = performance.now();
+      let polls = 0;
+      while ((await status()) !== 403) {
+        if (++polls > 5000) throw new Error(`${userId}: the change did not reach replica 2`);
+      }
+      samples.push(performance.now() - changed);
+    }
+    samples.sort((a, b) => a - b);
+    const p50 = samples[Math.floor(samples.length * 0.5)]!;
+    const p99 = samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))]!;
+    return {
+      users: REPLICA_USERS,
+      replicas: servers.length,
+      upstreamCalls,
+      errors,
+      callsMet: upstreamCalls === REPLICA_USERS && errors === 0,
+      propagation: { samples: samples.length, p50Ms: p50, p99Ms: p99, targetP99Ms: 50, met: p99 <= 50 },
+    };
+  } finally {
+    await Promise.all([...servers, upstream].map((server) => server.stop()));
+    await redis.kill();
+  }
+}
+
 /** Measurement 7, in a fresh process: the guard's own work per warm hit. */
 function warmGuard() {
   const out = execFileSync(process.execPath, [join(here, 'warm-guard.js')], { encoding: 'utf8' });
@@ -259,6 +327,16 @@ async function clientRate() {
   }
 }
 
+/** Runs `measure` with a redis-server of its own, stopped afterwards. */
+async function withRedis<T>(measure: (url: string) => Promise<T>): Promise<T> {
+  const redis = await startRedisServer();
+  try {
+    return await measure(redis.url);
+  } finally {
+    await redis.kill();
+  }
+}
+
 const only = process.env['BENCH_ONLY']?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 const started = Date.now();
@@ -268,6 +346,8 @@ if (only) {
   if (wanted('fastify')) console.log(JSON.stringify(await guardCost('fastify')));
   if (wanted('client')) console.log(JSON.stringify(await clientRate()));
   if (wanted('warm')) console.log(JSON.stringify(warmGuard()));
+  if (wanted('replicas')) console.log(JSON.stringify(await replicas()));
+  if (wanted('redis')) console.log(JSON.stringify(await withRedis((url) => guardCost('fastify', ['--redis', url]))));
   process.exit(0);
 }
 const express = await guardCost('express');
@@ -276,6 +356,8 @@ const comparisons = await againstSdkAndStorms();
 const heap = memory();
 const client = await clientRate();
 const warm = warmGuard();
+const shared = await replicas();
+const redisWarm = await withRedis((url) => guardCost('fastify', ['--redis', url]));
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -285,6 +367,8 @@ const results = {
   memory: heap,
   client,
   warmGuard: warm,
+  replicas: shared,
+  redisWarm,
   totalSeconds: (Date.now() - started) / 1000,
 };
 
@@ -341,6 +425,27 @@ const rows = [
     'report',
     '',
   ],
+  [
+    '8',
+    `${shared.replicas} replicas with Redis, ${shared.users.toLocaleString('en')} users through each`,
+    `${shared.upstreamCalls} GenAuth calls, ${shared.errors} errors`,
+    String(shared.users),
+    verdict(shared.callsMet),
+  ],
+  [
+    '9',
+    'fastify: guarded (warm, Redis store) vs unguarded',
+    `server CPU/request ${f(redisWarm.cpuMicrosPerRequest.guarded)} vs ${f(redisWarm.cpuMicrosPerRequest.unguarded)} µs = ${f(redisWarm.ratio, 3)} (do-nothing guard ${f(redisWarm.noopRatio, 3)}); req/s ${f(redisWarm.guarded.rps)} vs ${f(redisWarm.unguarded.rps)} = ${f(redisWarm.throughputRatio, 3)}`,
+    '>= 0.95',
+    verdict(redisWarm.met),
+  ],
+  [
+    '10',
+    'a change on replica 1 until replica 2 denies',
+    `p50 ${f(shared.propagation.p50Ms, 1)} ms, p99 ${f(shared.propagation.p99Ms, 1)} ms over ${shared.propagation.samples} changes`,
+    'p99 <= 50 ms',
+    verdict(shared.propagation.met),
+  ],
 ];
 const table = [
   `| ${rows[0]!.join(' | ')} |`,
@@ -350,6 +455,6 @@ const table = [
 console.log(
   `\n${table}\n\nNode ${process.version}, ${SECONDS} s x ${ROUNDS} rounds, ${CONNECTIONS} connections; whole run ${f(results.totalSeconds)} s.`,
 );
-mkdirSync(join(here, '..', 'results'), { recursive: true });
-writeFileSync(join(here, '..', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(here, '..', 'results', 'latest.md'), `${table}\n`);
+mkdirSync(join(here, '..', '..', 'results'), { recursive: true });
+writeFileSync(join(here, '..', '..', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(here, '..', '..', 'results', 'latest.md'), `${table}\n`);
