@@ -118,7 +118,25 @@ describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache wi
     const [a, b] = await startReplicas(2);
     expect((await a!.app.get('/r/face', 'u-face')).status).toBe(200);
     expect((await b!.app.get('/r/face', 'u-face')).status).toBe(200);
+    // Killed under load: 300 requests over both replicas and five users, Redis dying in the middle.
+    const users: [string, string, number][] = [
+      ['/r/face', 'u-face', 200],
+      ['/r/totp', 'u-totp', 200],
+      ['/r/totp', 'u-none', 403],
+      ['/r/all', 'u-all', 200],
+      ['/r/sms', 'u-face', 403],
+    ];
+    const load = Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const [path, user, expected] = users[i % users.length]!;
+        await new Promise((resolve) => setTimeout(resolve, i));
+        const { status } = await [a!, b!][i % 2]!.app.get(path, user);
+        return status === expected;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
     await redis.kill();
+    expect((await load).every(Boolean)).toBe(true);
     try {
       // No 503 caused by Redis alone: cached users from memory, new ones from GenAuth.
       expect((await b!.app.get('/r/face', 'u-face')).status).toBe(200);
