@@ -3,7 +3,8 @@ import type { ClassConstructor } from 'class-transformer';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { toValidDto } from './dto/dto-validation.js';
 import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, MfaUserRefDto } from './dto/mfa-request.dto.js';
-import { IsSuccessDto, UserMfaInfoDto } from './dto/mfa-response.dto.js';
+import { IsSuccessDto } from './dto/mfa-response.dto.js';
+import { checkUserMfaInfo, checkUserRef } from './dto/user-mfa-info.check.js';
 import { MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
 import type { UserIdType } from './dto/user-id-type.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from './errors/genauth.errors.js';
@@ -44,9 +45,15 @@ export class MfaManagementService {
    * @example const { bound } = await mfa.getUserMfaInfo({ userId: 'alice@example.com', userIdType: 'email' });
    */
   async getUserMfaInfo(args: MfaUserRef): Promise<UserMfaInfo> {
-    const { userId, userIdType } = this.validArgs(MFA_INFO, MfaUserRefDto, this.withDefaults(args));
+    const ref = checkUserRef(this.withDefaults(args));
+    if (!ref.ok) throw new GenAuthValidationError(MFA_INFO, ref.failure.field, ref.failure.detail);
+    const { userId, userIdType } = ref.value;
     const data = await this.client.call('GET', MFA_INFO.path, { userId, userIdType });
-    const info = validResponse(MFA_INFO, UserMfaInfoDto, data);
+    const checked = checkUserMfaInfo(data);
+    if (!checked.ok) {
+      throw new GenAuthInvalidResponseError(MFA_INFO, `data.${checked.failure.field} ${checked.failure.detail}`);
+    }
+    const info = checked.value;
     let mask = 0;
     if (isOn(info.emailMfaStatus)) mask |= FACTOR_BIT.EMAIL;
     if (isOn(info.smsMfaStatus)) mask |= FACTOR_BIT.SMS;

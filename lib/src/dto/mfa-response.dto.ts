@@ -1,6 +1,7 @@
 import { IsBoolean, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
 
-const BINDING_VALUES: readonly unknown[] = [true, false, 'enabled', 'disabled'];
+/** The binding statuses get-user-mfa-info may give. */
+export const BINDING_VALUES: readonly unknown[] = [true, false, 'enabled', 'disabled'];
 
 // Any other value is an answer the library cannot read, never a guess at "bound" or "not bound".
 function IsBindingStatus(options?: ValidationOptions): PropertyDecorator {
