@@ -15,11 +15,11 @@ import { MfaManagementService } from '../mfa-management.service.js';
 import type { MfaUserRef } from '../mfa-management.types.js';
 import type { MfaLookupSettings } from '../mfa-options.validation.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { withDeadline } from '../deadline.js';
+import { ThrottledWarning } from '../throttled-warning.js';
 import { LookupLimiter, LookupQueueTimeout } from './lookup-limiter.js';
 
 const USER_NOT_FOUND = 2004;
-/** At most one warning about a failing store per this many milliseconds: never a log line per request. */
-const STORE_WARNING_INTERVAL_MS = 30_000;
 
 /**
  * What users have bound, as the guard sees it: a cache in front of
@@ -39,7 +39,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   // userIdTypes that may have entries in the cache: a change made by another type must drop those too. The
   // module's userIdType always counts: with a shared store, other replicas cache under it.
   private readonly cachedTypes = new Set<string>();
-  private lastStoreWarning = -Infinity;
+  private readonly storeWarning = new ThrottledWarning(this.logger);
   private readonly memory: InMemoryMfaBindingCache | undefined;
   // Bumped by every invalidation, so that a lookup that started before it does not cache a stale answer.
   private epoch = 0;
@@ -163,14 +163,10 @@ export class MfaBindingResolver implements OnModuleDestroy {
 
   /** The guard never waits longer than one lookup may take, queue included; the call itself runs on. */
   private withinDeadline(lookup: Promise<number>): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const detail = `no answer within ${this.lookupDeadlineMs} ms`;
-        reject(new MfaUnavailableError(this.options.unavailableRetryAfterSeconds, detail));
-      }, this.lookupDeadlineMs);
+    return withDeadline(lookup, this.lookupDeadlineMs, () => {
+      const detail = `no answer within ${this.lookupDeadlineMs} ms`;
+      return new MfaUnavailableError(this.options.unavailableRetryAfterSeconds, detail);
     });
-    return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async fetch(userIdType: string, userId: string): Promise<number> {
@@ -211,13 +207,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   }
 
   private warnStore(operation: string, error: unknown): void {
-    const now = Date.now();
-    if (now - this.lastStoreWarning < STORE_WARNING_INTERVAL_MS) return;
-    this.lastStoreWarning = now;
-    const detail = error instanceof Error ? error.message : String(error);
-    this.logger.warn(
-      `binding cache ${operation} failed (falling back to GenAuth; next warning in 30 s at most): ${detail}`,
-    );
+    this.storeWarning.warn(`binding cache ${operation} failed, falling back to GenAuth`, error);
   }
 }
 

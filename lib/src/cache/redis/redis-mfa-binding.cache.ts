@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { withDeadline } from '../../deadline.js';
 import { MfaOptionsError } from '../../errors/mfa-options.error.js';
+import { ThrottledWarning } from '../../throttled-warning.js';
 import { InMemoryMfaBindingCache } from '../in-memory-mfa-binding.cache.js';
 import type { MfaBindingCache } from '../mfa-binding-cache.interface.js';
 import { isRedisClient, redisConnection, type RedisClientLike, type RedisConnection } from './redis-connection.js';
@@ -23,8 +25,6 @@ export interface RedisMfaBindingCacheOptions {
   invalidationWindowMs?: number;
 }
 
-/** At most one warning about Redis per this many milliseconds. */
-const WARNING_INTERVAL_MS = 30_000;
 /** What a changed user's shared entry holds during the invalidation window. */
 const TOMBSTONE = '-';
 
@@ -57,7 +57,7 @@ export class RedisMfaBindingCache implements MfaBindingCache {
   private readonly tombstones = new Map<string, number>();
   /** Bumped by `clear()`: entries of older generations are ignored. */
   private generation = '0';
-  private lastWarning = -Infinity;
+  private readonly warning = new ThrottledWarning(this.logger);
 
   constructor(options: RedisMfaBindingCacheOptions) {
     if (!isRedisClient(options?.client)) {
@@ -179,20 +179,10 @@ export class RedisMfaBindingCache implements MfaBindingCache {
   }
 
   private bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+    return withDeadline(command, this.timeoutMs, () => new Error(`no answer from Redis within ${this.timeoutMs} ms`));
   }
 
   private warn(operation: string, error: unknown): void {
-    const now = Date.now();
-    if (now - this.lastWarning < WARNING_INTERVAL_MS) return;
-    this.lastWarning = now;
-    const detail = error instanceof Error ? error.message : String(error);
-    this.logger.warn(
-      `Redis ${operation} failed, answering from memory and GenAuth (next warning in 30 s at most): ${detail}`,
-    );
+    this.warning.warn(`Redis ${operation} failed, answering from memory and GenAuth`, error);
   }
 }
