@@ -33,13 +33,15 @@ export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
 export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
 export type { CompiledPolicy, MfaPolicyInput, MfaStaticPolicy, RequiredFactors } from './guard/mfa-policy.js';
 export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
+export { defaultMfaUser } from './guard/mfa-user.js';
 export { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
 export { MFA_BINDING_CACHE, type MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
 export { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
 export { RedisMfaBindingCache, type RedisMfaBindingCacheOptions } from './cache/redis/redis-mfa-binding.cache.js';
 export type { RedisClientLike } from './cache/redis/redis-connection.js';
 
-// Errors: every one extends MfaError (the HTTP exceptions extend Nest's HttpException)
+// Errors: every one extends MfaError (the HTTP exceptions extend Nest's HttpException, the GraphQL denial
+// its IntrinsicException)
 export { isMfaError, MfaError } from './errors/mfa.error.js';
 export { MfaOptionsError } from './errors/mfa-options.error.js';
 export { MfaPolicyError } from './errors/mfa-policy.error.js';
@@ -57,3 +59,4 @@ export {
   type GenAuthCallSite,
 } from './errors/genauth.errors.js';
 export { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from './errors/mfa.exceptions.js';
+export { MfaGraphQLDenialError } from './errors/mfa-graphql-denial.error.js';

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createConnection, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -158,10 +159,23 @@ async function runApp(entry, tarball, blocks) {
         .filter((l) => /^GENAUTH_[A-Z_]+=/.test(l))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
-    const app = await startProcess('node', ['dist/main.js'], dir, { ...env, PORT: '0' }, /^listening on /);
+    // The apps built from apps/common run HTTP and a TCP microservice together (src/hybrid.ts).
+    const rpcPort = await freePort();
+    const main = entry.files === 'common' ? 'dist/hybrid.js' : 'dist/main.js';
+    const app = await startProcess(
+      'node',
+      [main],
+      dir,
+      { ...env, PORT: '0', RPC_PORT: String(rpcPort) },
+      /^listening on /,
+    );
     try {
       const url = app.lines.find((l) => l.startsWith('listening on ')).slice('listening on '.length);
       await entry.probe(url);
+      if (entry.files === 'common') {
+        await rpcProbe(rpcPort);
+        console.log('   the TCP microservice answers as it should (RpcException bodies)');
+      }
       console.log('   guarded routes answer as they should against npx genauth-emulator');
     } finally {
       await app.stop();
@@ -188,6 +202,49 @@ async function vaultProbe(url) {
   const denied = await expectStatus(url, '/vault/totp', { 'x-user-id': 'dave' }, 403);
   if (denied.code !== 'MFA_NOT_BOUND') throw new Error(`403 body: ${JSON.stringify(denied)}`);
   await expectStatus(url, '/vault/totp', {}, 401);
+}
+
+/** Nest's TCP transport by hand: `length#json` frames, a reply with `response` or `err`. */
+async function rpcProbe(port) {
+  const send = (data) =>
+    new Promise((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      const timer = setTimeout(() => socket.destroy(new Error('no RPC reply within 10 s')), 10_000);
+      let buffer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => {
+        buffer += chunk;
+        const hash = buffer.indexOf('#');
+        const length = Number(buffer.slice(0, hash));
+        if (hash < 0 || buffer.length - hash - 1 < length) return;
+        clearTimeout(timer);
+        socket.end();
+        resolve(JSON.parse(buffer.slice(hash + 1, hash + 1 + length)));
+      });
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      const frame = JSON.stringify({ pattern: 'vault.totp', data, id: '1' });
+      socket.write(`${frame.length}#${frame}`);
+    });
+  const allowed = await send({ user: { id: 'alice' } });
+  if (allowed.response?.secret !== 'behind TOTP') throw new Error(`RPC alice: ${JSON.stringify(allowed)}`);
+  const denied = await send({ user: { id: 'dave' } });
+  if (denied.err?.code !== 'MFA_NOT_BOUND') throw new Error(`RPC dave: ${JSON.stringify(denied)}`);
+  const anonymous = await send({});
+  if (anonymous.err?.code !== 'MFA_USER_UNRESOLVED') throw new Error(`RPC anonymous: ${JSON.stringify(anonymous)}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function guideProbe(url) {

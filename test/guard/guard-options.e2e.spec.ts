@@ -152,30 +152,50 @@ describe('guard options', () => {
     expect(app.calls.count).toBe(2);
   });
 
-  it('denies contexts other than HTTP unless getRequest says where the request is', async () => {
-    app = await createGuardApp('express', emulator);
-    class RpcMfaGuard extends RequireMfaBound('TOTP') {
+  it('reads the user of an RPC payload, and denies an unknown context type with the documented body and a warning', async () => {
+    const warnings: string[] = [];
+    app = await createGuardApp('express', emulator, {
+      logger: { log() {}, error() {}, warn: (message: unknown) => warnings.push(String(message)) },
+    });
+    class CustomMfaGuard extends RequireMfaBound('TOTP') {
       protected override getRequest(context: ExecutionContext): unknown {
-        return context.switchToRpc().getData();
+        return context.getType<string>() === 'kafka-like' ? context.getArgByIndex(0) : super.getRequest(context);
       }
     }
     const deps = [app.app.get(Reflector), app.app.get(MFA_GUARD_SETTINGS), app.app.get(MfaBindingResolver)] as const;
     const Plain = RequireMfaBound('TOTP');
     const plain = new Plain(...deps);
-    const rpc = new RpcMfaGuard(...deps);
+    const custom = new CustomMfaGuard(...deps);
     const handler = function handle() {};
-    const context = (data: unknown) => {
+    const context = (type: string, data: unknown) => {
       const host = new ExecutionContextHost([data, {}], CustomController, handler);
-      host.setType('rpc');
+      host.setType(type);
       return host;
     };
-    expect(await plain.canActivate(context({ user: { id: 'u-totp' } }))).toBe(false);
-    expect(await rpc.canActivate(context({ user: { id: 'u-totp' } }))).toBe(true);
-    await expect(
-      Promise.resolve().then(() => rpc.canActivate(context({ user: { id: 'u-face' } }))),
-    ).rejects.toMatchObject({
-      status: 403,
+    const outcome = (run: () => boolean | Promise<boolean>) =>
+      Promise.resolve()
+        .then(run)
+        .catch((error: unknown) => error);
+
+    expect(await plain.canActivate(context('rpc', { user: { id: 'u-totp' } }))).toBe(true);
+    expect(await outcome(() => plain.canActivate(context('rpc', { user: { id: 'u-face' } })))).toMatchObject({
+      error: { code: 'MFA_NOT_BOUND', missingFactors: ['TOTP'] },
     });
+
+    for (let i = 0; i < 3; i += 1) {
+      const denied = (await outcome(() => plain.canActivate(context('kafka-like', { user: { id: 'u-totp' } })))) as {
+        getStatus(): number;
+        getResponse(): unknown;
+      };
+      expect(denied.getStatus()).toBe(401);
+      expect(denied.getResponse()).toEqual({
+        statusCode: 401,
+        code: 'MFA_USER_UNRESOLVED',
+        message: 'No authenticated user to check MFA for.',
+      });
+    }
+    expect(warnings.filter((w) => w.includes("'kafka-like' context on CustomController.handle"))).toHaveLength(1);
+    expect(await custom.canActivate(context('kafka-like', { user: { id: 'u-totp' } }))).toBe(true);
   });
 });
 

@@ -63,6 +63,14 @@ export class MfaBindingResolver implements OnModuleDestroy {
   }
 
   /**
+   * The in-memory cache's answer for a user, when the default cache is in use and holds one; no I/O.
+   * @internal
+   */
+  memoryMask(userIdType: string, userId: string): number | undefined {
+    return this.memory?.getUser(userIdType, userId);
+  }
+
+  /**
    * The bit mask of the user's bound factors (EMAIL 1, SMS 2, TOTP 4, FACE 8): synchronously on an
    * in-memory cache hit, else a promise. Rejects with {@link MfaUnavailableError} when GenAuth
    * cannot answer in time, or {@link MfaUserRejectedError} when the identifier cannot be looked up.

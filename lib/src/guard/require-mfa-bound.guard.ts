@@ -9,7 +9,16 @@ import { MfaUnavailableError, MfaUserRejectedError } from '../errors/mfa-lookup.
 import { MfaBindingResolver } from './mfa-binding.resolver.js';
 import { routePolicy } from './mfa-route-policy.js';
 import { defaultDenialBody, type MfaDenial } from './mfa-denial.js';
-import { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from '../errors/mfa.exceptions.js';
+import {
+  carrierOf,
+  denialError,
+  isKnownTransport,
+  isTransportReady,
+  loadTransport,
+  requestKeyOf,
+  responseOf,
+} from './mfa-transports.js';
+import { userRefOf } from './mfa-user.js';
 import {
   compilePolicy,
   compileStaticPolicy,
@@ -29,8 +38,6 @@ interface RouteSettings {
 // Answers that took I/O, per request, so that a second MFA guard on the same request reuses them. A WeakMap
 // rather than properties on the request: adding properties would change the request object's shape.
 const checked = new WeakMap<object, { userIdType: string; userId: string; mask: number }>();
-
-type AnyRequest = Record<string, unknown> & { user?: unknown };
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
@@ -52,6 +59,7 @@ export class MfaGuard implements CanActivate {
   private lastType: object | undefined;
   private lastHandler: object | undefined;
   private lastSettings: RouteSettings | undefined;
+  private readonly unreadable = new Set<string>();
 
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
@@ -63,62 +71,68 @@ export class MfaGuard implements CanActivate {
     const route = this.routeSettings(context);
     const policy = route.policy;
     if (policy === undefined) return true;
-    const request = this.getRequest(context) as AnyRequest | undefined;
-    if (!request) return false;
-    const user = this.getUser(context, request);
-    if (isThenable(user)) {
-      return Promise.resolve(user).then((found) => this.checkUser(context, request, route, policy, found));
+    const type = context.getType<string>();
+    if (type !== 'http' && !isTransportReady(type)) {
+      return loadTransport(type as 'ws' | 'rpc').then(() => this.canActivate(context));
     }
-    return this.checkUser(context, request, route, policy, user);
-  }
-
-  /** The request object of the context. Only HTTP is known; override for GraphQL, RPC or WebSockets. */
-  protected getRequest(context: ExecutionContext): unknown {
-    // getArgByIndex(0) is what switchToHttp().getRequest() returns, without the three closures it makes.
-    return context.getType() === 'http' ? context.getArgByIndex(0) : undefined;
-  }
-
-  /** The response object, where `Retry-After` is set. Override together with {@link getRequest}. */
-  protected getResponse(context: ExecutionContext): unknown {
-    return context.getType() === 'http' ? context.switchToHttp().getResponse() : undefined;
+    const request = this.getRequest(context);
+    const key = type === 'http' ? context.getArgByIndex<object>(0) : requestKeyOf(context, type, request);
+    const user = this.getUser(context, request ?? {});
+    if (isThenable(user)) {
+      return Promise.resolve(user).then((found) => this.checkUser(context, key, route, policy, found));
+    }
+    return this.checkUser(context, key, route, policy, user);
   }
 
   /**
-   * The user to check: the `resolveUser` option, else `request.user.id`, `.sub` or `.userId` (a string or
-   * a number). Return undefined when there is none; a promise is awaited (synchronous answers stay fast).
+   * The object that carries the user: the HTTP request; the request of a GraphQL context; the socket of a
+   * WebSocket message; the payload of a microservice message. Override for other context types.
+   */
+  protected getRequest(context: ExecutionContext): unknown {
+    return carrierOf(context, context.getType());
+  }
+
+  /** The response, where `Retry-After` is set: HTTP's, or the one behind a GraphQL request. */
+  protected getResponse(context: ExecutionContext): unknown {
+    return responseOf(context, context.getType());
+  }
+
+  /**
+   * The user to check: the `resolveUser` option, else the `id`, `sub` or `userId` (a string or a number)
+   * of `user` on what {@link getRequest} returns (for socket.io also of `socket.data.user`). Return
+   * undefined when there is none; a promise is awaited (synchronous answers stay fast).
    */
   protected getUser(
     context: ExecutionContext,
     request: { readonly user?: unknown },
   ): MfaUserRef | undefined | Promise<MfaUserRef | undefined> {
     if (this.settings.resolveUser) return this.settings.resolveUser(context);
-    const user = request.user as Record<string, unknown> | undefined | null;
-    if (!user || typeof user !== 'object') return undefined;
-    const id = user['id'] ?? user['sub'] ?? user['userId'];
-    if (typeof id === 'string') return { userId: id };
-    if (typeof id === 'number' && Number.isFinite(id)) return { userId: String(id) };
-    return undefined;
+    return userRefOf(request, context.getType());
   }
 
-  /** The JSON body of a denial: the `errorBody` option, else the documented default. */
+  /** The body of a denial: the `errorBody` option, else the documented default. */
   protected buildErrorBody(denial: MfaDenial, context: ExecutionContext): object {
     return this.settings.errorBody ? this.settings.errorBody(denial, context) : defaultDenialBody(denial);
   }
 
-  /** Throws the exception of a denial (and sets `Retry-After` on a 503). */
+  /**
+   * Throws a denial in the context's own idiom: an `HttpException` for HTTP (with `Retry-After` on a 503),
+   * an {@link MfaGraphQLDenialError} for GraphQL, a `WsException` or an `RpcException` with the body (over
+   * gRPC: status PERMISSION_DENIED, UNAUTHENTICATED or UNAVAILABLE, the body as JSON in `details`).
+   */
   protected throwDenial(denial: MfaDenial, context: ExecutionContext): never {
     const body = this.buildErrorBody(denial, context);
-    if (denial.code === 'MFA_USER_UNRESOLVED') throw new MfaUserUnresolvedException(body);
-    if (denial.code === 'MFA_NOT_BOUND') throw new MfaNotBoundException(body);
-    const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
-    if (response && typeof response.header === 'function')
-      response.header('Retry-After', String(denial.retryAfterSeconds));
-    throw new MfaUnavailableException(body, denial.retryAfterSeconds);
+    if (denial.code === 'MFA_UNAVAILABLE') {
+      const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
+      if (response && typeof response.header === 'function')
+        response.header('Retry-After', String(denial.retryAfterSeconds));
+    }
+    throw denialError(context, context.getType(), denial, body);
   }
 
   private checkUser(
     context: ExecutionContext,
-    request: AnyRequest,
+    requestKey: object | undefined,
     route: RouteSettings,
     policy: CompiledPolicy,
     user: MfaUserRef | undefined,
@@ -131,29 +145,33 @@ export class MfaGuard implements CanActivate {
       user.userId.length > USER_ID_MAX_LENGTH ||
       (user.userIdType !== undefined && !isUserIdType(user.userIdType))
     ) {
+      if (!user) this.warnUnreadable(context);
       return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
     }
-    if (policy.kind === 'static') return this.checkFactors(context, request, route, policy.required, user);
+    if (policy.kind === 'static') return this.checkFactors(context, requestKey, route, policy.required, user);
     const required = this.resolvePolicy(policy, context);
     if (isThenable(required)) {
       return Promise.resolve(required).then(
-        (found) => this.checkFactors(context, request, route, found, user),
+        (found) => this.checkFactors(context, requestKey, route, found, user),
         (error: unknown) => this.policyFailed(context, error),
       );
     }
-    return this.checkFactors(context, request, route, required, user);
+    return this.checkFactors(context, requestKey, route, required, user);
   }
 
   private checkFactors(
     context: ExecutionContext,
-    request: AnyRequest,
+    requestKey: object | undefined,
     route: RouteSettings,
     required: RequiredFactors,
     user: MfaUserRef,
   ): boolean | Promise<boolean> {
     const userIdType = user.userIdType ?? this.settings.userIdType;
     const userId = user.userId;
-    const earlier = checked.get(request);
+    // A warm in-memory answer first: it is what most requests get, and it needs no per-request memo.
+    const warm = this.bindings.memoryMask(userIdType, userId);
+    if (warm !== undefined) return this.decide(context, required, warm);
+    const earlier = requestKey === undefined ? undefined : checked.get(requestKey);
     if (earlier !== undefined && earlier.userId === userId && earlier.userIdType === userIdType) {
       return this.decide(context, required, earlier.mask);
     }
@@ -161,7 +179,7 @@ export class MfaGuard implements CanActivate {
     if (typeof mask === 'number') return this.decide(context, required, mask);
     return mask.then(
       (loaded) => {
-        checked.set(request, { userIdType, userId, mask: loaded });
+        if (requestKey !== undefined) checked.set(requestKey, { userIdType, userId, mask: loaded });
         return this.decide(context, required, loaded);
       },
       (error: unknown) => this.unavailable(context, route, error),
@@ -216,6 +234,19 @@ export class MfaGuard implements CanActivate {
     const retryAfterSeconds =
       error instanceof MfaUnavailableError ? error.retryAfterSeconds : this.settings.unavailableRetryAfterSeconds;
     return this.throwDenial({ code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }, context);
+  }
+
+  /** A context type the guard cannot read and nothing configured to read it: said once per route. */
+  private warnUnreadable(context: ExecutionContext): void {
+    const type = context.getType<string>();
+    if (isKnownTransport(type) || this.settings.resolveUser) return;
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    if (this.unreadable.has(route)) return;
+    this.unreadable.add(route);
+    this.logger.warn(
+      `cannot find the user of a '${type}' context on ${route}: denied with MFA_USER_UNRESOLVED. ` +
+        'Give the resolveUser option, or override getRequest() or getUser() in a subclass of the guard.',
+    );
   }
 
   private routeSettings(context: ExecutionContext): RouteSettings {

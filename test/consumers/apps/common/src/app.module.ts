@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MfaModule } from 'nestjs-genauth-mfa';
 import { VaultController } from './vault.controller.js';
+import { VaultMessages } from './vault.messages.js';
 
 @Module({
   imports: [
@@ -10,6 +11,6 @@ import { VaultController } from './vault.controller.js';
       host: process.env.GENAUTH_HOST,
     }),
   ],
-  controllers: [VaultController],
+  controllers: [VaultController, VaultMessages],
 })
 export class AppModule {}
