@@ -31,6 +31,8 @@ export { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from './dto
 // The guard
 export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
 export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
+export { MfaEnforceFrom, MfaReportOnly } from './guard/mfa-rollout.js';
+export { MFA_RETURN_PARAM, safeReturnTo } from './guard/mfa-enrollment-redirect.js';
 export type { CompiledPolicy, MfaPolicyInput, MfaStaticPolicy, RequiredFactors } from './guard/mfa-policy.js';
 export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
 export { defaultMfaUser } from './guard/mfa-user.js';
@@ -58,5 +60,10 @@ export {
   isGenAuthUnavailable,
   type GenAuthCallSite,
 } from './errors/genauth.errors.js';
-export { MfaNotBoundException, MfaUnavailableException, MfaUserUnresolvedException } from './errors/mfa.exceptions.js';
+export {
+  MfaEnrollmentRedirectException,
+  MfaNotBoundException,
+  MfaUnavailableException,
+  MfaUserUnresolvedException,
+} from './errors/mfa.exceptions.js';
 export { MfaGraphQLDenialError } from './errors/mfa-graphql-denial.error.js';

@@ -69,8 +69,31 @@ export interface MfaModuleOptions {
   resolveUser?: (context: ExecutionContext) => MfaUserRef | undefined | Promise<MfaUserRef | undefined>;
   /** Let requests through (and log a warning) when GenAuth cannot answer. Default false: fail closed. */
   failOpen?: boolean;
-  /** URL where a user enrolls factors, put in the 403 body. A function gets the execution context. */
+  /**
+   * URL where a user enrolls factors, put in the 403 body; browser navigations are redirected there (see
+   * `redirectToEnrollment`). A path (`/account/mfa`) or an absolute URL; a function gets the context.
+   */
   enrollmentUrl?: string | ((context: ExecutionContext) => string | undefined);
+  /**
+   * Answer a browser navigation (a GET accepting `text/html`) denied for a missing factor with a 303 to
+   * `enrollmentUrl`, with `returnTo` set to its path. Default true (when `enrollmentUrl` is set).
+   */
+  redirectToEnrollment?: boolean;
+  /**
+   * Report-only for every route: handlers run, and the denials enforcing would give are logged. A route or
+   * controller overrides it with `@MfaReportOnly(false)`. Default false.
+   */
+  reportOnly?: boolean;
+  /**
+   * A grace period for every route: report-only before this date, enforced from it on. A `Date` or an ISO
+   * 8601 string with a time zone; a bad one stops the app at start-up. `@MfaEnforceFrom` overrides it.
+   */
+  enforceFrom?: Date | string;
+  /**
+   * A response header (e.g. `MFA-Enforce-From`) that tells clients when enforcement starts, set on requests
+   * a grace period let through that enforcing would deny; its value is the date in ISO 8601. Default none.
+   */
+  enforceFromHeader?: string;
   /** Builds the JSON body of a denial (401, 403, 503) instead of the default one. */
   errorBody?: (denial: MfaDenial, context: ExecutionContext) => object;
   /** Binding cache settings. */

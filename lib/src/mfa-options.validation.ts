@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { compilePolicy, type CompiledPolicy } from './guard/mfa-policy.js';
+import { enforceFromTime } from './guard/mfa-rollout.js';
 import { USER_ID_TYPES, type UserIdType } from './dto/user-id-type.js';
 import type { MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
 import { GENAUTH_HOST, type MfaHttpOptions, type MfaModuleOptions } from './mfa-module-options.interface.js';
@@ -42,6 +43,11 @@ export interface MfaGuardSettings {
   readonly resolveUser: MfaModuleOptions['resolveUser'];
   readonly failOpen: boolean;
   readonly enrollmentUrl: MfaModuleOptions['enrollmentUrl'];
+  readonly redirectToEnrollment: boolean;
+  readonly reportOnly: boolean;
+  /** `enforceFrom`, in ms since the epoch. */
+  readonly enforceFrom: number | undefined;
+  readonly enforceFromHeader: string | undefined;
   readonly errorBody: MfaModuleOptions['errorBody'];
   readonly unavailableRetryAfterSeconds: number;
 }
@@ -106,6 +112,26 @@ function oneOf<T extends string>(value: unknown, option: string, allowed: readon
 function fn<T>(value: T, option: string): T {
   if (value !== undefined && typeof value !== 'function') throw new MfaOptionsError(option, 'it must be a function');
   return value;
+}
+
+function enforceFromOption(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const time = enforceFromTime(value);
+  if (time === undefined) {
+    throw new MfaOptionsError(
+      'enforceFrom',
+      `it must be a Date or an ISO 8601 string with a time zone (got ${shown(value)})`,
+    );
+  }
+  return time;
+}
+
+function headerNameOption(value: unknown, option: string): string | undefined {
+  const name = optionalString(value, option);
+  if (name !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new MfaOptionsError(option, `it must be an HTTP header name (got ${shown(name)})`);
+  }
+  return name;
 }
 
 /** Adds `https://` when the scheme is missing and strips trailing slashes, as the official SDK does. */
@@ -176,6 +202,13 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
         typeof options.enrollmentUrl === 'function'
           ? options.enrollmentUrl
           : optionalString(options.enrollmentUrl, 'enrollmentUrl'),
+      redirectToEnrollment:
+        options.redirectToEnrollment === undefined
+          ? true
+          : booleanOption(options.redirectToEnrollment, 'redirectToEnrollment'),
+      reportOnly: options.reportOnly === undefined ? false : booleanOption(options.reportOnly, 'reportOnly'),
+      enforceFrom: enforceFromOption(options.enforceFrom),
+      enforceFromHeader: headerNameOption(options.enforceFromHeader, 'enforceFromHeader'),
       errorBody: fn(options.errorBody, 'errorBody'),
       unavailableRetryAfterSeconds,
     },

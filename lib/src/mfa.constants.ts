@@ -18,3 +18,7 @@ export const MFA_FAIL_OPEN_METADATA = 'genauth-mfa:fail-open';
 
 /** Product string sent as the SDK version header. */
 export const SDK_VERSION = 'nestjs-genauth-mfa:0.1.0';
+/** Metadata key of `@MfaReportOnly()`. */
+export const MFA_REPORT_ONLY_METADATA = 'genauth-mfa:report-only';
+/** Metadata key of `@MfaEnforceFrom()`. */
+export const MFA_ENFORCE_FROM_METADATA = 'genauth-mfa:enforce-from';

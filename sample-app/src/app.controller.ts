@@ -17,6 +17,7 @@ export class AppController {
         'GET /reports/audit': 'route override: FACE or TOTP',
         'GET /reports/status': '@SkipMfa',
         'PUT /admin/users/:userId/mfa-status': 'admin with TOTP: change a user binding',
+        'GET /web': 'browser pages: enrollment redirect, report-only, grace period',
       },
     };
   }

@@ -10,10 +10,13 @@ import { SAMPLE_CONFIG } from './config/config.tokens.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { VaultController } from './vault/vault.controller.js';
+import { WebController } from './web/web.controller.js';
 
 /** Where the MFA module points: the embedded emulator, or the real GenAuth from the configuration. */
 function mfaOptions(config: SampleConfig, emulator: GenAuthEmulator | undefined): MfaModuleOptions {
-  const common = { appId: config.appId, enrollmentUrl: 'https://example.com/account/mfa' };
+  // Browser navigations that miss a factor go to the sample's enrollment page; API calls get its path in
+  // the 403 body. Responses in a grace period say when enforcement starts.
+  const common = { appId: config.appId, enrollmentUrl: '/web/mfa/enroll', enforceFromHeader: 'MFA-Enforce-From' };
   if (emulator) return { ...common, host: emulator.url, ...emulator.credentials[0]! };
   return { ...common, host: config.host, accessKeyId: config.accessKeyId!, accessKeySecret: config.accessKeySecret! };
 }
@@ -34,7 +37,14 @@ export class AppModule {
         }),
         AuthModule,
       ],
-      controllers: [AppController, AccountController, VaultController, ReportsController, AdminController],
+      controllers: [
+        AppController,
+        AccountController,
+        VaultController,
+        ReportsController,
+        AdminController,
+        WebController,
+      ],
       providers: [
         {
           provide: SAMPLE_CONFIG,

@@ -37,6 +37,9 @@ export async function banner(sample: RunningSample): Promise<string> {
     get('DAVE', '/vault/totp', 'now 200, at once'),
     `  curl -s ${url}/auth/demo-token -H 'content-type: application/json' -d '{"userId":"bob"}'   # a fresh token`,
     '',
+    `In a browser: ${url}/web (sign in as dave, open the report, enroll TOTP, come back; a report-only page`,
+    'and a grace-period page log here who they would refuse).',
+    '',
     'Ctrl-C stops the app and the emulator.',
   );
   return lines.join('\n');

@@ -5,6 +5,13 @@ import { AppModule } from './app.module.js';
 import { loadSampleConfig, type SampleConfig } from './config/sample.config.js';
 import { GenAuthErrorFilter } from './genauth-error.filter.js';
 
+/** Warnings and errors, and of the info lines only the MFA guard's (report-only and grace-period records). */
+class SampleLogger extends ConsoleLogger {
+  override log(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'MfaGuard') super.log(message, ...rest);
+  }
+}
+
 /** A running sample: its URL, its mode, and how to stop it. */
 export interface RunningSample {
   url: string;
@@ -28,7 +35,7 @@ export async function startSample(env: NodeJS.ProcessEnv = process.env): Promise
   try {
     // Nest's own logger would print a stack for a bad option; the caller prints one line instead.
     const app = await NestFactory.create(AppModule.register(config, emulator), { logger: false, abortOnError: false });
-    app.useLogger(new ConsoleLogger({ logLevels: ['error', 'warn'] }));
+    app.useLogger(new SampleLogger({ logLevels: ['error', 'warn', 'log'] }));
     configureApp(app);
     await app.listen(config.port, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

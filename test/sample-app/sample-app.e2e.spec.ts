@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { MfaBindingResolver } from 'nestjs-genauth-mfa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSample, type RunningSample } from '../../sample-app/src/sample-runner.js';
+import { EXPORT_ENFORCED_FROM } from '../../sample-app/src/web/web.controller.js';
 
 const ENV = { PORT: '0', JWT_SECRET: 'test-secret-of-the-sample-app' };
 
@@ -113,6 +114,34 @@ describe('sample app, end to end through HTTP on the embedded emulator', () => {
     } finally {
       sample.emulator!.clearFaults();
     }
+  });
+
+  async function page(path: string, user: string, accept = 'text/html') {
+    const response = await fetch(`${sample.url}${path}`, {
+      headers: { authorization: `Bearer ${tokens[user]}`, accept },
+      redirect: 'manual',
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  it('sends a browser without TOTP to its enrollment page, and API calls get the 403 naming it', async () => {
+    const browser = await page('/web/reports', 'dave');
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe('/web/mfa/enroll?returnTo=%2Fweb%2Freports%3Fmfa_return%3D1');
+    const api = await page('/web/reports', 'dave', 'application/json');
+    expect(api.status).toBe(403);
+    expect(JSON.parse(api.text)).toMatchObject({ code: 'MFA_NOT_BOUND', enrollmentUrl: '/web/mfa/enroll' });
+    expect((await page('/web/reports', 'alice')).status).toBe(200);
+  });
+
+  it('shows the report-only page to a user without FACE, and the grace-period page with its deadline', async () => {
+    const preview = await page('/web/preview', 'dave');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Report-only');
+    const exported = await page('/web/export', 'dave');
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('mfa-enforce-from')).toBe(EXPORT_ENFORCED_FROM.toISOString());
+    expect((await page('/web/export', 'alice')).headers.get('mfa-enforce-from')).toBeNull();
   });
 });
 

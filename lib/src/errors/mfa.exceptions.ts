@@ -24,3 +24,17 @@ export class MfaUnavailableException extends HttpException {
     super(body, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }
+
+/**
+ * 303 to the enrollment page: a browser navigation denied for a missing factor (`MFA_NOT_BOUND`). The
+ * `Location` header is set on the response; the body says where, for clients that show it.
+ */
+export class MfaEnrollmentRedirectException extends HttpException {
+  constructor(
+    /** The enrollment URL, with `returnTo`. */
+    readonly location: string,
+    body: object,
+  ) {
+    super(body, HttpStatus.SEE_OTHER);
+  }
+}

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, mixin, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { factorsOfMask } from '../mfa-factor.js';
-import { MFA_FAIL_OPEN_METADATA, MFA_GUARD_SETTINGS, MFA_SKIP_METADATA } from '../mfa.constants.js';
+import {
+  MFA_ENFORCE_FROM_METADATA,
+  MFA_FAIL_OPEN_METADATA,
+  MFA_GUARD_SETTINGS,
+  MFA_REPORT_ONLY_METADATA,
+  MFA_SKIP_METADATA,
+} from '../mfa.constants.js';
 import type { MfaUserRef } from '../mfa-management.types.js';
 import type { MfaGuardSettings } from '../mfa-options.validation.js';
 import { isUserIdType, USER_ID_MAX_LENGTH } from '../dto/user-id-type.js';
@@ -19,6 +25,8 @@ import {
   responseOf,
 } from './mfa-transports.js';
 import { userRefOf } from './mfa-user.js';
+import { enrollmentRedirect } from './mfa-enrollment-redirect.js';
+import { MfaEnrollmentRedirectException } from '../errors/mfa.exceptions.js';
 import {
   compilePolicy,
   compileStaticPolicy,
@@ -33,6 +41,10 @@ interface RouteSettings {
   /** The policy to check; undefined when the route is skipped or has none. */
   readonly policy: CompiledPolicy | undefined;
   readonly failOpen: boolean;
+  /** Report-only (`@MfaReportOnly`, `reportOnly`): denials are logged, not given. */
+  readonly reportOnly: boolean;
+  /** Start of enforcement (`@MfaEnforceFrom`, `enforceFrom`), ms since the epoch; report-only before it. */
+  readonly enforceFrom: number | undefined;
 }
 
 // Answers that took I/O, per request, so that a second MFA guard on the same request reuses them. A WeakMap
@@ -116,11 +128,27 @@ export class MfaGuard implements CanActivate {
   }
 
   /**
-   * Throws a denial in the context's own idiom: an `HttpException` for HTTP (with `Retry-After` on a 503),
+   * Throws a denial in the context's own idiom: an `HttpException` for HTTP (with `Retry-After` on a 503,
+   * and a 303 to the enrollment page for a browser navigation that misses a factor),
    * an {@link MfaGraphQLDenialError} for GraphQL, a `WsException` or an `RpcException` with the body (over
    * gRPC: status PERMISSION_DENIED, UNAUTHENTICATED or UNAVAILABLE, the body as JSON in `details`).
    */
   protected throwDenial(denial: MfaDenial, context: ExecutionContext): never {
+    if (denial.code === 'MFA_NOT_BOUND' && this.settings.redirectToEnrollment && context.getType() === 'http') {
+      const location = enrollmentRedirect(this.getRequest(context), denial.enrollmentUrl);
+      if (location !== undefined) {
+        const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown };
+        if (typeof response.header === 'function') {
+          response.header('Location', location);
+          throw new MfaEnrollmentRedirectException(location, {
+            statusCode: 303,
+            code: denial.code,
+            message: `Enroll ${denial.missingFactors.join(', ')} to continue.`,
+            location,
+          });
+        }
+      }
+    }
     const body = this.buildErrorBody(denial, context);
     if (denial.code === 'MFA_UNAVAILABLE') {
       const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
@@ -146,7 +174,7 @@ export class MfaGuard implements CanActivate {
       (user.userIdType !== undefined && !isUserIdType(user.userIdType))
     ) {
       if (!user) this.warnUnreadable(context);
-      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
+      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user);
     }
     if (policy.kind === 'static') return this.checkFactors(context, requestKey, route, policy.required, user);
     const required = this.resolvePolicy(policy, context);
@@ -170,26 +198,34 @@ export class MfaGuard implements CanActivate {
     const userId = user.userId;
     // A warm in-memory answer first: it is what most requests get, and it needs no per-request memo.
     const warm = this.bindings.memoryMask(userIdType, userId);
-    if (warm !== undefined) return this.decide(context, required, warm);
+    if (warm !== undefined) return this.decide(context, route, required, warm, user);
     const earlier = requestKey === undefined ? undefined : checked.get(requestKey);
     if (earlier !== undefined && earlier.userId === userId && earlier.userIdType === userIdType) {
-      return this.decide(context, required, earlier.mask);
+      return this.decide(context, route, required, earlier.mask, user);
     }
     const mask = this.bindings.boundMask(userIdType, userId);
-    if (typeof mask === 'number') return this.decide(context, required, mask);
+    if (typeof mask === 'number') return this.decide(context, route, required, mask, user);
     return mask.then(
       (loaded) => {
         if (requestKey !== undefined) checked.set(requestKey, { userIdType, userId, mask: loaded });
-        return this.decide(context, required, loaded);
+        return this.decide(context, route, required, loaded, user);
       },
-      (error: unknown) => this.unavailable(context, route, error),
+      (error: unknown) => this.unavailable(context, route, error, user),
     );
   }
 
-  private decide(context: ExecutionContext, required: RequiredFactors, mask: number): boolean {
+  private decide(
+    context: ExecutionContext,
+    route: RouteSettings,
+    required: RequiredFactors,
+    mask: number,
+    user: MfaUserRef,
+  ): boolean {
     if (isSatisfied(required, mask)) return true;
     const url = this.settings.enrollmentUrl;
-    return this.throwDenial(
+    return this.deny(
+      context,
+      route,
       {
         code: 'MFA_NOT_BOUND',
         status: 403,
@@ -198,8 +234,37 @@ export class MfaGuard implements CanActivate {
         missingFactors: factorsOfMask(required.mask & ~mask),
         enrollmentUrl: typeof url === 'function' ? url(context) : url,
       },
-      context,
+      user,
     );
+  }
+
+  /**
+   * Gives a denial ({@link throwDenial}) where the route is enforced; where it is report-only, or in its
+   * grace period, logs it (with the `enforceFromHeader` on a grace-period response) and lets it through.
+   */
+  private deny(
+    context: ExecutionContext,
+    route: RouteSettings,
+    denial: MfaDenial,
+    user: MfaUserRef | undefined,
+  ): boolean {
+    const { reportOnly, enforceFrom } = route;
+    if (!reportOnly && (enforceFrom === undefined || Date.now() >= enforceFrom)) {
+      return this.throwDenial(denial, context);
+    }
+    const until = reportOnly ? undefined : new Date(enforceFrom!).toISOString();
+    const header = this.settings.enforceFromHeader;
+    if (until !== undefined && header !== undefined && denial.code === 'MFA_NOT_BOUND') {
+      const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
+      if (response && typeof response.header === 'function') response.header(header, until);
+    }
+    const missing = denial.code === 'MFA_NOT_BOUND' ? ` (missing ${denial.missingFactors.join(', ')})` : '';
+    this.logger.log(
+      `${until === undefined ? 'report-only' : `grace period until ${until}`}: ` +
+        `${context.getClass().name}.${context.getHandler().name} would deny ` +
+        `${user ? `user ${JSON.stringify(user.userId)}` : 'a request without a user'} with ${denial.code}${missing}`,
+    );
+    return true;
   }
 
   private resolvePolicy(
@@ -222,9 +287,9 @@ export class MfaGuard implements CanActivate {
     throw error;
   }
 
-  private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown): boolean {
+  private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown, user: MfaUserRef): boolean {
     if (error instanceof MfaUserRejectedError) {
-      return this.throwDenial({ code: 'MFA_USER_UNRESOLVED', status: 401 }, context);
+      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user);
     }
     const reason = error instanceof Error ? error.message : String(error);
     if (route.failOpen) {
@@ -233,7 +298,7 @@ export class MfaGuard implements CanActivate {
     }
     const retryAfterSeconds =
       error instanceof MfaUnavailableError ? error.retryAfterSeconds : this.settings.unavailableRetryAfterSeconds;
-    return this.throwDenial({ code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }, context);
+    return this.deny(context, route, { code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }, user);
   }
 
   /** A context type the guard cannot read and nothing configured to read it: said once per route. */
@@ -261,11 +326,15 @@ export class MfaGuard implements CanActivate {
       const targets = [handler, type];
       const skip = this.reflector.getAllAndOverride<boolean>(MFA_SKIP_METADATA, targets) === true;
       const failOpen = this.reflector.getAllAndOverride<boolean | undefined>(MFA_FAIL_OPEN_METADATA, targets);
+      const reportOnly = this.reflector.getAllAndOverride<boolean | undefined>(MFA_REPORT_ONLY_METADATA, targets);
+      const enforceFrom = this.reflector.getAllAndOverride<number | undefined>(MFA_ENFORCE_FROM_METADATA, targets);
       settings = {
         policy: skip
           ? undefined
           : routePolicy(this.reflector, type, handler, this.constructor, this.fixedPolicy, this.settings.defaultPolicy),
         failOpen: failOpen ?? this.settings.failOpen,
+        reportOnly: reportOnly ?? this.settings.reportOnly,
+        enforceFrom: enforceFrom ?? this.settings.enforceFrom,
       };
       byHandler.set(handler, settings);
     }
