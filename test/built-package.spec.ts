@@ -39,11 +39,24 @@ describe('the built package', () => {
     expect(JSON.parse(out)).toEqual({ module: true, emulator: true });
   });
 
-  it('ships type declarations for both entry points', async () => {
+  it('loads the optional integrations from their own entry points, for apps that install their peers', () => {
+    const script = `
+      import * as terminus from 'nestjs-genauth-mfa/terminus';
+      import * as swagger from 'nestjs-genauth-mfa/swagger';
+      console.log(JSON.stringify({ terminus: Object.keys(terminus).sort(), swagger: Object.keys(swagger).sort() }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({
+      terminus: ['MfaHealthIndicator'],
+      swagger: ['ApiMfaResponses', 'MFA_RESPONSES'],
+    });
+  });
+
+  it('ships type declarations for every entry point', async () => {
     const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
       exports: Record<string, { types: string }>;
     };
-    for (const entry of ['.', './testing']) {
+    for (const entry of ['.', './testing', './terminus', './swagger']) {
       expect(existsSync(join(import.meta.dirname, '..', 'lib', pkg.exports[entry]!.types))).toBe(true);
     }
   });

@@ -37,6 +37,15 @@ export type { CompiledPolicy, MfaPolicyInput, MfaStaticPolicy, RequiredFactors }
 export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
 export { defaultMfaUser } from './guard/mfa-user.js';
 export { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
+export type { CircuitState } from './guard/circuit-breaker.js';
+
+// Observability
+export {
+  MFA_DECISION_EVENT,
+  type MfaDecisionEvent,
+  type MfaDecisionOutcome,
+} from './observability/mfa-decision.event.js';
+export { MFA_METRICS } from './observability/mfa-metrics.js';
 export { MFA_BINDING_CACHE, type MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
 export { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
 export { RedisMfaBindingCache, type RedisMfaBindingCacheOptions } from './cache/redis/redis-mfa-binding.cache.js';

@@ -1,3 +1,4 @@
+import type { MfaDecisionEvent } from './observability/mfa-decision.event.js';
 import type { ExecutionContext } from '@nestjs/common';
 import type { AxiosProxyConfig } from 'axios';
 import type { Agent as HttpAgent } from 'node:http';
@@ -112,6 +113,18 @@ export interface MfaModuleOptions {
   maxConcurrentLookups?: number;
   /** HTTP settings of the GenAuth client (agents, proxy). */
   http?: MfaHttpOptions;
+  /**
+   * Hears of every decision of the guard (allowed, denied, unavailable, failed open, report-only). Called
+   * synchronously: keep it cheap, and hand slow work off. A listener that throws never fails a request.
+   */
+  onDecision?: (event: MfaDecisionEvent) => void;
+  /**
+   * Emit each decision as `MFA_DECISION_EVENT` (`'mfa.decision'`) on `@nestjs/event-emitter`'s emitter,
+   * when the app has `EventEmitterModule`. Default true.
+   */
+  decisionEvents?: boolean;
+  /** Register OpenTelemetry metrics when `@opentelemetry/api` is installed. Default true. */
+  metrics?: boolean;
 }
 
 /** HTTP settings of the GenAuth client, as axios takes them. Checked at start-up. */

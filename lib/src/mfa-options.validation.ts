@@ -52,6 +52,13 @@ export interface MfaGuardSettings {
   readonly unavailableRetryAfterSeconds: number;
 }
 
+/** What the telemetry needs: who hears of decisions, and whether metrics are registered. */
+export interface MfaTelemetrySettings {
+  readonly onDecision: MfaModuleOptions['onDecision'];
+  readonly decisionEvents: boolean;
+  readonly metrics: boolean;
+}
+
 /** What the binding resolver needs: the cache, the breaker and the bounds of a lookup. */
 export interface MfaLookupSettings {
   readonly userIdType: UserIdType;
@@ -74,6 +81,7 @@ export interface MfaSettings {
   readonly service: MfaServiceSettings;
   readonly guard: MfaGuardSettings;
   readonly lookup: MfaLookupSettings;
+  readonly telemetry: MfaTelemetrySettings;
 }
 
 function requireString(value: unknown, option: string): string {
@@ -211,6 +219,12 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
       enforceFromHeader: headerNameOption(options.enforceFromHeader, 'enforceFromHeader'),
       errorBody: fn(options.errorBody, 'errorBody'),
       unavailableRetryAfterSeconds,
+    },
+    telemetry: {
+      onDecision: fn(options.onDecision, 'onDecision'),
+      decisionEvents:
+        options.decisionEvents === undefined ? true : booleanOption(options.decisionEvents, 'decisionEvents'),
+      metrics: options.metrics === undefined ? true : booleanOption(options.metrics, 'metrics'),
     },
     lookup: {
       userIdType,

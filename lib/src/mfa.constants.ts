@@ -6,6 +6,8 @@ export const MFA_SETTINGS = Symbol('MFA_SETTINGS');
 export const MFA_CLIENT_SETTINGS = Symbol('MFA_CLIENT_SETTINGS');
 /** Injection token of the service's settings (internal). */
 export const MFA_SERVICE_SETTINGS = Symbol('MFA_SERVICE_SETTINGS');
+/** Injection token of the telemetry's settings (internal). */
+export const MFA_TELEMETRY_SETTINGS = Symbol('MFA_TELEMETRY_SETTINGS');
 /** Injection token of the binding resolver's settings (internal). */
 export const MFA_LOOKUP_SETTINGS = Symbol('MFA_LOOKUP_SETTINGS');
 
@@ -16,8 +18,10 @@ export const MFA_SKIP_METADATA = 'genauth-mfa:skip';
 /** Metadata key of `@MfaFailOpen()`. */
 export const MFA_FAIL_OPEN_METADATA = 'genauth-mfa:fail-open';
 
+/** The library's version (the meter's version too). */
+export const LIBRARY_VERSION = '0.1.0';
 /** Product string sent as the SDK version header. */
-export const SDK_VERSION = 'nestjs-genauth-mfa:0.1.0';
+export const SDK_VERSION = `nestjs-genauth-mfa:${LIBRARY_VERSION}`;
 /** Metadata key of `@MfaReportOnly()`. */
 export const MFA_REPORT_ONLY_METADATA = 'genauth-mfa:report-only';
 /** Metadata key of `@MfaEnforceFrom()`. */

@@ -13,7 +13,9 @@ import {
   MFA_LOOKUP_SETTINGS,
   MFA_SERVICE_SETTINGS,
   MFA_SETTINGS,
+  MFA_TELEMETRY_SETTINGS,
 } from './mfa.constants.js';
+import { MfaTelemetry } from './observability/mfa-telemetry.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
 import { validateMfaOptions, type MfaLookupSettings, type MfaSettings } from './mfa-options.validation.js';
 
@@ -48,6 +50,8 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     view(MFA_SERVICE_SETTINGS, (s) => s.service),
     view(MFA_GUARD_SETTINGS, (s) => s.guard),
     view(MFA_LOOKUP_SETTINGS, (s) => s.lookup),
+    view(MFA_TELEMETRY_SETTINGS, (s) => s.telemetry),
+    MfaTelemetry,
     {
       provide: MFA_BINDING_CACHE,
       useFactory: ({ cache }: MfaLookupSettings) => cache.store ?? new InMemoryMfaBindingCache(cache.maxEntries),
@@ -58,6 +62,6 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     MfaBindingResolver,
     MfaRouteAudit,
   ],
-  exports: [MfaManagementService, MfaBindingResolver, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
+  exports: [MfaManagementService, MfaBindingResolver, MfaTelemetry, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
 })
 export class MfaModule extends ConfigurableMfaModule {}

@@ -18,6 +18,8 @@ export class AppController {
         'GET /reports/status': '@SkipMfa',
         'PUT /admin/users/:userId/mfa-status': 'admin with TOTP: change a user binding',
         'GET /web': 'browser pages: enrollment redirect, report-only, grace period',
+        'GET /docs': 'OpenAPI document (the MFA answers of guarded routes)',
+        'GET /health': 'health check: GenAuth reachable, circuit breaker',
       },
     };
   }

@@ -11,6 +11,9 @@ import type { SampleConfig } from './config/sample.config.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { VaultController } from './vault/vault.controller.js';
 import { WebController } from './web/web.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { TerminusModule } from '@nestjs/terminus';
+import { MfaHealthIndicator } from 'nestjs-genauth-mfa/terminus';
 
 /** Where the MFA module points: the embedded emulator, or the real GenAuth from the configuration. */
 function mfaOptions(config: SampleConfig, emulator: GenAuthEmulator | undefined): MfaModuleOptions {
@@ -36,6 +39,7 @@ export class AppModule {
           useFactory: (settings: ConfigService) => mfaOptions(settings.getOrThrow<SampleConfig>('sample'), emulator),
         }),
         AuthModule,
+        TerminusModule,
       ],
       controllers: [
         AppController,
@@ -44,8 +48,10 @@ export class AppModule {
         ReportsController,
         AdminController,
         WebController,
+        HealthController,
       ],
       providers: [
+        MfaHealthIndicator,
         {
           provide: SAMPLE_CONFIG,
           inject: [ConfigService],

@@ -4,6 +4,7 @@ import { DEMO_SEED, GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { AppModule } from './app.module.js';
 import { loadSampleConfig, type SampleConfig } from './config/sample.config.js';
 import { GenAuthErrorFilter } from './genauth-error.filter.js';
+import { setUpDocs } from './docs.js';
 
 /** Warnings and errors, and of the info lines only the MFA guard's (report-only and grace-period records). */
 class SampleLogger extends ConsoleLogger {
@@ -23,6 +24,7 @@ export interface RunningSample {
 
 /** Pipes and filters every instance of the sample uses (the tests use it too). */
 export function configureApp(app: INestApplication): void {
+  setUpDocs(app);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new GenAuthErrorFilter());
 }

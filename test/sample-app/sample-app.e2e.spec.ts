@@ -134,6 +134,23 @@ describe('sample app, end to end through HTTP on the embedded emulator', () => {
     expect((await page('/web/reports', 'alice')).status).toBe(200);
   });
 
+  it('documents the MFA answers of guarded routes at /docs, and not of @SkipMfa ones', async () => {
+    const response = await fetch(`${sample.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, Record<string, { responses: object }>> };
+    const responses = (path: string, method = 'get') => Object.keys(document.paths[path]?.[method]?.responses ?? {});
+    expect(responses('/vault/totp')).toEqual(expect.arrayContaining(['401', '403', '503']));
+    expect(responses('/admin/users/{userId}/mfa-status', 'put')).toEqual(expect.arrayContaining(['403', '503']));
+    expect(responses('/reports/status')).not.toContain('403');
+    expect((await fetch(`${sample.url}/docs`)).status).toBe(200);
+  });
+
+  it('reports GenAuth reachable at /health', async () => {
+    const response = await fetch(`${sample.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { genauth: { status: 'up', reachable: true } } });
+  });
+
   it('shows the report-only page to a user without FACE, and the grace-period page with its deadline', async () => {
     const preview = await page('/web/preview', 'dave');
     expect(preview.status).toBe(200);

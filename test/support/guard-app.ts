@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
   type INestApplication,
   type LoggerService,
+  type ModuleMetadata,
   type Provider,
   type Type,
 } from '@nestjs/common';
@@ -20,6 +21,7 @@ import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { emulatorOptions } from './emulator-app.js';
 
 export type AdapterName = 'express' | 'fastify';
+type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
 
 /** Counts handler calls, so that tests can show a denied request never reached its handler. */
 @Injectable()
@@ -155,11 +157,15 @@ export async function createGuardApp(
     global?: boolean;
     controllers?: Type[];
     providers?: Provider[];
+    imports?: ModuleImport[];
     logger?: LoggerService;
   } = {},
 ): Promise<GuardApp> {
   @Module({
-    imports: [MfaModule.forRoot({ ...emulatorOptions(emulator, options.mfa), isGlobal: true })],
+    imports: [
+      MfaModule.forRoot({ ...emulatorOptions(emulator, options.mfa), isGlobal: true }),
+      ...(options.imports ?? []),
+    ],
     controllers: options.controllers ?? (options.global ? [GlobalController] : [RoutesController, PolicyController]),
     providers: [
       HandlerCalls,

@@ -14,9 +14,11 @@ import { MFA_LOOKUP_SETTINGS } from '../mfa.constants.js';
 import { MfaManagementService } from '../mfa-management.service.js';
 import type { MfaUserRef } from '../mfa-management.types.js';
 import type { MfaLookupSettings } from '../mfa-options.validation.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { withDeadline } from '../deadline.js';
-import { ThrottledWarning } from '../throttled-warning.js';
+import { StateLog } from '../state-log.js';
+import { MfaTelemetry } from '../observability/mfa-telemetry.js';
+import type { LookupCounts } from '../observability/mfa-metrics.js';
 import { LookupLimiter, LookupQueueTimeout } from './lookup-limiter.js';
 
 const USER_NOT_FOUND = 2004;
@@ -39,8 +41,9 @@ export class MfaBindingResolver implements OnModuleDestroy {
   // userIdTypes that may have entries in the cache: a change made by another type must drop those too. The
   // module's userIdType always counts: with a shared store, other replicas cache under it.
   private readonly cachedTypes = new Set<string>();
-  private readonly storeWarning = new ThrottledWarning(this.logger);
+  private readonly storeState = new StateLog(this.logger, 'The binding cache store', 'falling back to GenAuth');
   private readonly memory: InMemoryMfaBindingCache | undefined;
+  private readonly counts: LookupCounts;
   // Bumped by every invalidation, so that a lookup that started before it does not cache a stale answer.
   private epoch = 0;
 
@@ -49,12 +52,29 @@ export class MfaBindingResolver implements OnModuleDestroy {
     private readonly service: MfaManagementService,
     @Inject(MFA_BINDING_CACHE) private readonly cache: MfaBindingCache,
     @Inject(MFA_LOOKUP_SETTINGS) private readonly options: MfaLookupSettings,
+    /** @internal Where the guard reports its decisions. */
+    readonly telemetry: MfaTelemetry,
   ) {
-    this.breaker = new CircuitBreaker(options.circuitBreaker.failureThreshold, options.circuitBreaker.resetTimeoutMs);
+    const { failureThreshold, resetTimeoutMs } = options.circuitBreaker;
+    this.breaker = new CircuitBreaker(failureThreshold, resetTimeoutMs, Date.now, (open, failures) => {
+      if (open) {
+        this.logger.warn(
+          `circuit open: GenAuth failed ${failures} times in a row; lookups answer 503 without calling it, ` +
+            `with a trial call every ${resetTimeoutMs / 1000} s`,
+        );
+      } else this.logger.log('circuit closed: GenAuth answers again');
+    });
+    telemetry.watchBreaker(() => this.breaker.state);
+    this.counts = telemetry.lookups;
     this.lookupDeadlineMs = options.lookupDeadlineMs;
     this.limiter = new LookupLimiter(options.maxConcurrentLookups, this.lookupDeadlineMs);
     this.unsubscribe = service.onStatusChanged((user) => void this.invalidate(user));
     this.memory = cache instanceof InMemoryMfaBindingCache ? cache : undefined;
+  }
+
+  /** The circuit breaker's state: `closed` (GenAuth is called), `open` (503 without calling), `half_open`. */
+  get circuitState(): CircuitState {
+    return this.breaker.state;
   }
 
   /** The cache key of a user; `userIdType` must be a valid type (it holds no `:`), which keeps keys unambiguous. */
@@ -67,7 +87,9 @@ export class MfaBindingResolver implements OnModuleDestroy {
    * @internal
    */
   memoryMask(userIdType: string, userId: string): number | undefined {
-    return this.memory?.getUser(userIdType, userId);
+    const mask = this.memory?.getUser(userIdType, userId);
+    if (mask !== undefined) this.counts.cacheHits += 1;
+    return mask;
   }
 
   /**
@@ -79,7 +101,11 @@ export class MfaBindingResolver implements OnModuleDestroy {
     // The default in-memory cache is read without building a key: the warm path allocates nothing.
     if (this.memory) {
       const mask = this.memory.getUser(userIdType, userId);
-      return mask ?? this.load(MfaBindingResolver.key(userIdType, userId), userIdType, userId);
+      if (mask !== undefined) {
+        this.counts.cacheHits += 1;
+        return mask;
+      }
+      return this.load(MfaBindingResolver.key(userIdType, userId), userIdType, userId);
     }
     const key = MfaBindingResolver.key(userIdType, userId);
     let cached: unknown;
@@ -89,17 +115,27 @@ export class MfaBindingResolver implements OnModuleDestroy {
       this.warnStore('read', error);
       return this.load(key, userIdType, userId);
     }
-    if (typeof cached === 'number') return cached;
     if (isThenable(cached)) {
       return Promise.resolve(cached).then(
-        (mask) => (typeof mask === 'number' ? mask : this.load(key, userIdType, userId)),
+        (mask) => {
+          this.storeState.succeeded();
+          if (typeof mask !== 'number') return this.load(key, userIdType, userId);
+          this.counts.cacheHits += 1;
+          return mask;
+        },
         (error: unknown) => {
           this.warnStore('read', error);
           return this.load(key, userIdType, userId);
         },
       );
     }
+    if (typeof cached === 'number') {
+      this.storeState.succeeded();
+      this.counts.cacheHits += 1;
+      return cached;
+    }
     if (cached !== undefined) this.warnStore('read', new Error(`get answered ${typeof cached}, not a number`));
+    else this.storeState.succeeded();
     return this.load(key, userIdType, userId);
   }
 
@@ -139,6 +175,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   }
 
   private load(key: string, userIdType: string, userId: string): Promise<number> {
+    this.counts.cacheMisses += 1;
     const running = this.inFlight.get(key);
     if (running) return running;
     const blockedMs = this.breaker.blockedForMs();
@@ -178,15 +215,20 @@ export class MfaBindingResolver implements OnModuleDestroy {
   }
 
   private async fetch(userIdType: string, userId: string): Promise<number> {
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const info = await this.service.getUserMfaInfo({ userId, userIdType: userIdType as MfaUserRef['userIdType'] });
       this.breaker.success();
+      this.telemetry.lookupDone(took(), 'found');
       return maskOfFactors(info.boundFactors);
     } catch (error) {
       if (error instanceof GenAuthApiError && error.apiCode === USER_NOT_FOUND) {
         this.breaker.success();
+        this.telemetry.lookupDone(took(), 'not_found');
         return 0;
       }
+      this.telemetry.lookupDone(took(), 'error', error);
       // Bad input says nothing of GenAuth's health: it must neither open the breaker nor fail open.
       if (error instanceof GenAuthValidationError || (error instanceof GenAuthApiError && error.statusCode === 400)) {
         throw new MfaUserRejectedError(error.message, { cause: error });
@@ -215,7 +257,7 @@ export class MfaBindingResolver implements OnModuleDestroy {
   }
 
   private warnStore(operation: string, error: unknown): void {
-    this.storeWarning.warn(`binding cache ${operation} failed, falling back to GenAuth`, error);
+    this.storeState.failed(operation, error);
   }
 }
 

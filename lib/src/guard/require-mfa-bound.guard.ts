@@ -25,6 +25,8 @@ import {
   responseOf,
 } from './mfa-transports.js';
 import { userRefOf } from './mfa-user.js';
+import type { MfaDecisionEvent, MfaDecisionOutcome } from '../observability/mfa-decision.event.js';
+import type { RouteDecisionCounts } from '../observability/mfa-metrics.js';
 import { enrollmentRedirect } from './mfa-enrollment-redirect.js';
 import { MfaEnrollmentRedirectException } from '../errors/mfa.exceptions.js';
 import {
@@ -45,6 +47,8 @@ interface RouteSettings {
   readonly reportOnly: boolean;
   /** Start of enforcement (`@MfaEnforceFrom`, `enforceFrom`), ms since the epoch; report-only before it. */
   readonly enforceFrom: number | undefined;
+  /** This route's decision counts, for the metrics. */
+  readonly counts: RouteDecisionCounts;
 }
 
 // Answers that took I/O, per request, so that a second MFA guard on the same request reuses them. A WeakMap
@@ -174,7 +178,7 @@ export class MfaGuard implements CanActivate {
       (user.userIdType !== undefined && !isUserIdType(user.userIdType))
     ) {
       if (!user) this.warnUnreadable(context);
-      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user);
+      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user, undefined, undefined);
     }
     if (policy.kind === 'static') return this.checkFactors(context, requestKey, route, policy.required, user);
     const required = this.resolvePolicy(policy, context);
@@ -198,19 +202,20 @@ export class MfaGuard implements CanActivate {
     const userId = user.userId;
     // A warm in-memory answer first: it is what most requests get, and it needs no per-request memo.
     const warm = this.bindings.memoryMask(userIdType, userId);
-    if (warm !== undefined) return this.decide(context, route, required, warm, user);
+    if (warm !== undefined) return this.decide(context, route, required, warm, user, undefined);
     const earlier = requestKey === undefined ? undefined : checked.get(requestKey);
     if (earlier !== undefined && earlier.userId === userId && earlier.userIdType === userIdType) {
-      return this.decide(context, route, required, earlier.mask, user);
+      return this.decide(context, route, required, earlier.mask, user, undefined);
     }
     const mask = this.bindings.boundMask(userIdType, userId);
-    if (typeof mask === 'number') return this.decide(context, route, required, mask, user);
+    if (typeof mask === 'number') return this.decide(context, route, required, mask, user, undefined);
+    const started = performance.now();
     return mask.then(
       (loaded) => {
         if (requestKey !== undefined) checked.set(requestKey, { userIdType, userId, mask: loaded });
-        return this.decide(context, route, required, loaded, user);
+        return this.decide(context, route, required, loaded, user, performance.now() - started);
       },
-      (error: unknown) => this.unavailable(context, route, error, user),
+      (error: unknown) => this.unavailable(context, route, error, user, required, performance.now() - started),
     );
   }
 
@@ -220,8 +225,16 @@ export class MfaGuard implements CanActivate {
     required: RequiredFactors,
     mask: number,
     user: MfaUserRef,
+    lookupMs: number | undefined,
   ): boolean {
-    if (isSatisfied(required, mask)) return true;
+    if (isSatisfied(required, mask)) {
+      route.counts.allowed += 1;
+      const telemetry = this.bindings.telemetry;
+      if (telemetry.listening) {
+        telemetry.decision(decisionEvent(context, 'allowed', undefined, user, required, lookupMs));
+      }
+      return true;
+    }
     const url = this.settings.enrollmentUrl;
     return this.deny(
       context,
@@ -235,6 +248,8 @@ export class MfaGuard implements CanActivate {
         enrollmentUrl: typeof url === 'function' ? url(context) : url,
       },
       user,
+      required,
+      lookupMs,
     );
   }
 
@@ -247,9 +262,17 @@ export class MfaGuard implements CanActivate {
     route: RouteSettings,
     denial: MfaDenial,
     user: MfaUserRef | undefined,
+    required: RequiredFactors | undefined,
+    lookupMs: number | undefined,
   ): boolean {
     const { reportOnly, enforceFrom } = route;
+    const telemetry = this.bindings.telemetry;
     if (!reportOnly && (enforceFrom === undefined || Date.now() >= enforceFrom)) {
+      const outcome = denial.code === 'MFA_UNAVAILABLE' ? 'unavailable' : 'denied';
+      telemetry.count(outcome, denial.code, route.counts.policy);
+      if (telemetry.listening) {
+        telemetry.decision(decisionEvent(context, outcome, denial, user, required, lookupMs));
+      }
       return this.throwDenial(denial, context);
     }
     const until = reportOnly ? undefined : new Date(enforceFrom!).toISOString();
@@ -264,6 +287,13 @@ export class MfaGuard implements CanActivate {
         `${context.getClass().name}.${context.getHandler().name} would deny ` +
         `${user ? `user ${JSON.stringify(user.userId)}` : 'a request without a user'} with ${denial.code}${missing}`,
     );
+    telemetry.count('report_only', denial.code, route.counts.policy);
+    if (telemetry.listening) {
+      telemetry.decision({
+        ...decisionEvent(context, 'report_only', denial, user, required, lookupMs),
+        ...(until === undefined ? {} : { enforceFrom: until }),
+      });
+    }
     return true;
   }
 
@@ -287,18 +317,31 @@ export class MfaGuard implements CanActivate {
     throw error;
   }
 
-  private unavailable(context: ExecutionContext, route: RouteSettings, error: unknown, user: MfaUserRef): boolean {
+  private unavailable(
+    context: ExecutionContext,
+    route: RouteSettings,
+    error: unknown,
+    user: MfaUserRef,
+    required: RequiredFactors,
+    lookupMs: number,
+  ): boolean {
     if (error instanceof MfaUserRejectedError) {
-      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user);
+      return this.deny(context, route, { code: 'MFA_USER_UNRESOLVED', status: 401 }, user, required, lookupMs);
     }
     const reason = error instanceof Error ? error.message : String(error);
-    if (route.failOpen) {
-      this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
-      return true;
-    }
     const retryAfterSeconds =
       error instanceof MfaUnavailableError ? error.retryAfterSeconds : this.settings.unavailableRetryAfterSeconds;
-    return this.deny(context, route, { code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }, user);
+    const denial: MfaDenial = { code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds };
+    if (route.failOpen) {
+      this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
+      const telemetry = this.bindings.telemetry;
+      telemetry.count('failed_open', denial.code, route.counts.policy);
+      if (telemetry.listening) {
+        telemetry.decision(decisionEvent(context, 'failed_open', denial, user, required, lookupMs));
+      }
+      return true;
+    }
+    return this.deny(context, route, denial, user, required, lookupMs);
   }
 
   /** A context type the guard cannot read and nothing configured to read it: said once per route. */
@@ -328,13 +371,15 @@ export class MfaGuard implements CanActivate {
       const failOpen = this.reflector.getAllAndOverride<boolean | undefined>(MFA_FAIL_OPEN_METADATA, targets);
       const reportOnly = this.reflector.getAllAndOverride<boolean | undefined>(MFA_REPORT_ONLY_METADATA, targets);
       const enforceFrom = this.reflector.getAllAndOverride<number | undefined>(MFA_ENFORCE_FROM_METADATA, targets);
+      const policy = skip
+        ? undefined
+        : routePolicy(this.reflector, type, handler, this.constructor, this.fixedPolicy, this.settings.defaultPolicy);
       settings = {
-        policy: skip
-          ? undefined
-          : routePolicy(this.reflector, type, handler, this.constructor, this.fixedPolicy, this.settings.defaultPolicy),
+        policy,
         failOpen: failOpen ?? this.settings.failOpen,
         reportOnly: reportOnly ?? this.settings.reportOnly,
         enforceFrom: enforceFrom ?? this.settings.enforceFrom,
+        counts: policy ? this.bindings.telemetry.route(policyLabel(policy)) : UNCHECKED_ROUTE,
       };
       byHandler.set(handler, settings);
     }
@@ -343,6 +388,36 @@ export class MfaGuard implements CanActivate {
     this.lastSettings = settings;
     return settings;
   }
+}
+
+/** The counts of routes the guard does not check: never read. */
+const UNCHECKED_ROUTE: RouteDecisionCounts = { policy: 'none', allowed: 0 };
+
+/** The policy as the metrics name it: `anyOf(TOTP)`, `allOf(EMAIL,SMS)`, or `dynamic` for a function. */
+function policyLabel(policy: CompiledPolicy): string {
+  if (policy.kind === 'dynamic') return 'dynamic';
+  return `${policy.required.mode}(${policy.required.factors.join(',')})`;
+}
+
+function decisionEvent(
+  context: ExecutionContext,
+  outcome: MfaDecisionOutcome,
+  denial: MfaDenial | undefined,
+  user: MfaUserRef | undefined,
+  required: RequiredFactors | undefined,
+  lookupMs: number | undefined,
+): MfaDecisionEvent {
+  return {
+    outcome,
+    ...(denial ? { code: denial.code } : {}),
+    transport: context.getType(),
+    route: `${context.getClass().name}.${context.getHandler().name}`,
+    ...(user ? { user: { ...user } } : {}),
+    ...(required ? { policy: { mode: required.mode, factors: required.factors } } : {}),
+    ...(denial?.code === 'MFA_NOT_BOUND' ? { missingFactors: denial.missingFactors } : {}),
+    fromCache: lookupMs === undefined,
+    ...(lookupMs === undefined ? {} : { lookupMs }),
+  };
 }
 
 const guards = new Map<unknown, Type<MfaGuard>>();

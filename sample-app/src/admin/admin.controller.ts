@@ -3,8 +3,12 @@ import { MfaManagementService, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { UpdateMfaStatusBody } from './update-mfa-status.body.js';
+import { ApiMfaResponses } from 'nestjs-genauth-mfa/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 
 /** Admins (who must have TOTP bound) change users' MFA status; the guard sees the change at once. */
+@ApiBearerAuth()
+@ApiMfaResponses()
 @UseGuards(JwtAuthGuard, AdminGuard, RequireMfaBound('TOTP'))
 @Controller('admin/users')
 export class AdminController {

@@ -1,8 +1,12 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { MfaGuard, MfaPolicy, SkipMfa } from 'nestjs-genauth-mfa';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { ApiMfaResponses } from 'nestjs-genauth-mfa/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 
 /** A policy on the controller (EMAIL), one route overriding it and one exempt. */
+@ApiBearerAuth()
+@ApiMfaResponses()
 @MfaPolicy('EMAIL')
 @UseGuards(JwtAuthGuard, MfaGuard)
 @Controller('reports')

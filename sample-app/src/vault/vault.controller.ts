@@ -1,8 +1,12 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { RequireMfaBound } from 'nestjs-genauth-mfa';
+import { ApiMfaResponses } from 'nestjs-genauth-mfa/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 
 /** One policy per route, given straight to the guard. The JWT guard runs first and sets `request.user`. */
+@ApiBearerAuth()
+@ApiMfaResponses()
 @UseGuards(JwtAuthGuard)
 @Controller('vault')
 export class VaultController {

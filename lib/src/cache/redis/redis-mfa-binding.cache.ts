@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { withDeadline } from '../../deadline.js';
 import { MfaOptionsError } from '../../errors/mfa-options.error.js';
-import { ThrottledWarning } from '../../throttled-warning.js';
+import { StateLog } from '../../state-log.js';
 import { InMemoryMfaBindingCache } from '../in-memory-mfa-binding.cache.js';
 import type { MfaBindingCache } from '../mfa-binding-cache.interface.js';
 import { isRedisClient, redisConnection, type RedisClientLike, type RedisConnection } from './redis-connection.js';
@@ -40,7 +40,8 @@ type Message = { kind: 'delete'; key: string } | { kind: 'clear' };
  * - A replica whose subscription dropped flushes its memory when it reconnects: a lost message leaves a
  *   stale allow for at most `localTtlMs`.
  * - Redis down, slow or refusing: every command is bounded by `timeoutMs`, a failure counts as a miss,
- *   one warning is logged per 30 s, and the guard answers from memory and GenAuth.
+ *   one warning is logged when Redis goes down and one line when it is back, and meanwhile the guard
+ *   answers from memory and GenAuth.
  */
 export class RedisMfaBindingCache implements MfaBindingCache {
   private readonly logger = new Logger('MfaBindingCache');
@@ -57,7 +58,7 @@ export class RedisMfaBindingCache implements MfaBindingCache {
   private readonly tombstones = new Map<string, number>();
   /** Bumped by `clear()`: entries of older generations are ignored. */
   private generation = '0';
-  private readonly warning = new ThrottledWarning(this.logger);
+  private readonly state = new StateLog(this.logger, 'Redis', 'answering from memory and GenAuth');
 
   constructor(options: RedisMfaBindingCacheOptions) {
     if (!isRedisClient(options?.client)) {
@@ -91,6 +92,7 @@ export class RedisMfaBindingCache implements MfaBindingCache {
     if (local !== undefined) return local;
     return this.bounded(this.redis.get(this.redisKey(key))).then(
       (value) => {
+        this.state.succeeded();
         const mask = value === null || value === TOMBSTONE ? undefined : Number(value);
         if (mask === undefined || !Number.isInteger(mask) || mask < 0 || mask > 15) return undefined;
         if (!this.blocked(key)) this.local.set(key, mask, this.localTtlMs);
@@ -107,7 +109,7 @@ export class RedisMfaBindingCache implements MfaBindingCache {
     if (ttlMs <= 0 || this.blocked(key)) return;
     this.local.set(key, mask, Math.min(ttlMs, this.localTtlMs));
     return this.bounded(this.redis.set(this.redisKey(key), String(mask), ttlMs, true)).then(
-      () => undefined,
+      () => this.state.succeeded(),
       (error: unknown) => this.warn('write', error),
     );
   }
@@ -183,6 +185,11 @@ export class RedisMfaBindingCache implements MfaBindingCache {
   }
 
   private warn(operation: string, error: unknown): void {
-    this.warning.warn(`Redis ${operation} failed, answering from memory and GenAuth`, error);
+    this.state.failed(operation, error);
+  }
+
+  /** Whether the last Redis command failed (for health checks); a failure is logged once, as is the return. */
+  get isDown(): boolean {
+    return this.state.down;
   }
 }

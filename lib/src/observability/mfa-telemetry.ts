@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { CircuitState } from '../guard/circuit-breaker.js';
+import { LIBRARY_VERSION, MFA_TELEMETRY_SETTINGS } from '../mfa.constants.js';
+import type { MfaTelemetrySettings } from '../mfa-options.validation.js';
+import { importOptional } from '../optional-import.js';
+import { MFA_DECISION_EVENT, type MfaDecisionEvent, type MfaDecisionOutcome } from './mfa-decision.event.js';
+import { registerMetrics, type LookupCounts, type OpenTelemetryApi, type RouteDecisionCounts } from './mfa-metrics.js';
+
+interface EventEmitterLike {
+  emit(event: string, payload: unknown): unknown;
+}
+
+/**
+ * Where decisions and lookups are reported: the `onDecision` option, Nest's event emitter (when the app
+ * has `EventEmitterModule`), and OpenTelemetry metrics (when `@opentelemetry/api` is installed). The
+ * guard builds no event unless someone listens; counting costs it one integer increment.
+ * @internal
+ */
+@Injectable()
+export class MfaTelemetry implements OnModuleInit, OnModuleDestroy {
+  /** Whether anyone hears of single decisions; when false the guard builds no event. */
+  listening: boolean;
+  readonly lookups: LookupCounts = { cacheHits: 0, cacheMisses: 0 };
+  private readonly logger = new Logger('MfaGuard');
+  private readonly routes: RouteDecisionCounts[] = [];
+  private readonly others = new Map<string, number>();
+  private readonly breakerStates: (() => CircuitState)[] = [];
+  private emitter: EventEmitterLike | undefined;
+  private metrics: ReturnType<typeof registerMetrics> | undefined;
+  private listenerFailed = false;
+
+  constructor(
+    @Inject(MFA_TELEMETRY_SETTINGS) private readonly settings: MfaTelemetrySettings,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.listening = settings.onDecision !== undefined;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.settings.decisionEvents) {
+      const events = await importOptional<{ EventEmitter2?: unknown; default?: { EventEmitter2?: unknown } }>(
+        '@nestjs/event-emitter',
+      );
+      const token = events?.EventEmitter2 ?? events?.default?.EventEmitter2;
+      if (typeof token === 'function') {
+        try {
+          this.emitter = this.moduleRef.get(token, { strict: false });
+        } catch {
+          // The package is installed but the app has no EventEmitterModule: nothing to emit on.
+        }
+      }
+      this.listening ||= this.emitter !== undefined;
+    }
+    if (this.settings.metrics) {
+      const api = await importOptional<OpenTelemetryApi & { default?: OpenTelemetryApi }>('@opentelemetry/api');
+      const found = api?.metrics ? api : api?.default;
+      if (found?.metrics) {
+        this.metrics = registerMetrics(found, LIBRARY_VERSION, {
+          routes: this.routes,
+          others: this.others,
+          lookups: this.lookups,
+          breakerStates: this.breakerStates,
+        });
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.metrics?.stop();
+  }
+
+  /** The counts of one route of one guard (read once per route). */
+  route(policy: string): RouteDecisionCounts {
+    const counts: RouteDecisionCounts = { policy, allowed: 0 };
+    this.routes.push(counts);
+    return counts;
+  }
+
+  /** Counts a decision other than `allowed` (those are counted on their route). */
+  count(outcome: Exclude<MfaDecisionOutcome, 'allowed'>, code: string, policy: string): void {
+    const key = `${outcome}|${code}|${policy}`;
+    this.others.set(key, (this.others.get(key) ?? 0) + 1);
+  }
+
+  /** Hands a decision to the listeners; a listener that throws is logged once and never fails a request. */
+  decision(event: MfaDecisionEvent): void {
+    try {
+      this.settings.onDecision?.(event);
+      this.emitter?.emit(MFA_DECISION_EVENT, event);
+    } catch (error) {
+      if (this.listenerFailed) return;
+      this.listenerFailed = true;
+      this.logger.error(`a decision listener failed (logged once): ${(error as Error).message}`);
+    }
+  }
+
+  /** Records an upstream lookup's duration. */
+  lookupDone(seconds: number, result: 'found' | 'not_found' | 'error', error?: unknown): void {
+    if (!this.metrics) return;
+    this.metrics.recordLookup(
+      seconds,
+      error === undefined
+        ? { 'genauth.mfa.lookup.result': result }
+        : { 'genauth.mfa.lookup.result': result, 'error.type': (error as Error).name ?? 'Error' },
+    );
+  }
+
+  /** Reports a circuit breaker's state in the metrics. */
+  watchBreaker(state: () => CircuitState): void {
+    this.breakerStates.push(state);
+  }
+}
