@@ -19,7 +19,7 @@ import { defaultMfaUser, MfaModule, RequireMfaBound, SkipMfa, type MfaModuleOpti
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { emulatorOptions, startEmulator } from '../support/emulator-app.js';
 import { freePort } from '../support/free-port.js';
-import { HandlerCalls } from '../support/guard-app.js';
+import { HandlerCalls, RoutesController } from '../support/guard-app.js';
 
 const PROTO = fileURLToPath(new URL('../fixtures/secrets.proto', import.meta.url));
 
@@ -267,5 +267,45 @@ describe('microservices over gRPC, with a grpc-js client and the user in metadat
     expect(error.code).toBe(grpc.status.UNAVAILABLE);
     expect(JSON.parse(error.details)).toMatchObject({ code: 'MFA_UNAVAILABLE', retryAfterSeconds: 5 });
     expect(service.calls.count).toBe(0);
+  });
+});
+
+describe('one app serving HTTP and TCP', () => {
+  it('shares the cache and the single flight between transports: one lookup per user', async () => {
+    const emulator = await startEmulator();
+    @Module({
+      imports: [MfaModule.forRoot({ ...emulatorOptions(emulator), isGlobal: true })],
+      controllers: [RoutesController, TcpSecretsController],
+      providers: [HandlerCalls],
+    })
+    class HybridModule {}
+    const port = await freePort();
+    const moduleRef = await Test.createTestingModule({ imports: [HybridModule] }).compile();
+    const app = moduleRef.createNestApplication();
+    app.useLogger(false);
+    app.connectMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+    const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    try {
+      emulator.setFault('get-user-mfa-info', { latencyMs: 50 });
+      const [http, rpc] = await Promise.all([
+        fetch(`${url}/r/totp`, { headers: { 'x-user-id': 'u-totp' } }),
+        firstValueFrom(client.send('secret', { user: { id: 'u-totp' }, n: 1 })),
+      ]);
+      expect(http.status).toBe(200);
+      expect(rpc).toEqual({ secret: 'the secret', n: 1 });
+      expect((await fetch(`${url}/r/totp`, { headers: { 'x-user-id': 'u-totp' } })).status).toBe(200);
+      expect(await firstValueFrom(client.send('secret', { user: { id: 'u-totp' }, n: 2 }))).toEqual({
+        secret: 'the secret',
+        n: 2,
+      });
+      expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
+    } finally {
+      await client.close();
+      await app.close();
+      await emulator.stop();
+    }
   });
 });

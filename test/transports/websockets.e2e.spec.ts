@@ -263,10 +263,12 @@ describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
     expect(app.calls.count).toBe(2);
   });
 
-  it('takes the user from the message when resolveUser says so', async () => {
+  it('takes the user from the message when an async resolveUser says so', async () => {
     app = await startApp(kind, emulator, {
       mfa: {
-        resolveUser: (context: ExecutionContext) => {
+        // Async, as a lookup of the account behind a session would be.
+        resolveUser: async (context: ExecutionContext) => {
+          await new Promise((resolve) => setTimeout(resolve, 2));
           const data = context.switchToWs().getData<{ as?: unknown }>();
           return typeof data.as === 'string' ? { userId: data.as } : undefined;
         },
