@@ -1,9 +1,10 @@
-import { Controller, Get, UseGuards, type ExecutionContext, type LoggerService } from '@nestjs/common';
+import { Controller, Get, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MfaPolicy, RequireMfaBound } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import { createGuardApp, HeaderAuthGuard, type AdapterName, type GuardApp } from '../support/guard-app.js';
 
 @UseGuards(HeaderAuthGuard, RequireMfaBound('TOTP'))
@@ -45,15 +46,6 @@ class GlobalPolicyController {
   }
   @MfaPolicy('FACE') @Get('face') face() {
     return { ok: true };
-  }
-}
-
-class CapturingLogger implements LoggerService {
-  readonly warnings: string[] = [];
-  log() {}
-  error() {}
-  warn(message: unknown) {
-    this.warnings.push(String(message));
   }
 }
 

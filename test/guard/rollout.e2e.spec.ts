@@ -1,6 +1,6 @@
-import { Controller, Get, Post, UseGuards, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Post, UseGuards } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MfaEnforceFrom,
   MfaModule,
@@ -10,8 +10,9 @@ import {
   RequireMfaBound,
   type MfaModuleOptions,
 } from 'nestjs-genauth-mfa';
-import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { emulatorOptions, startEmulator } from '../support/emulator-app.js';
+import { emulatorOptions } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import {
   createGuardApp,
   HandlerCalls,
@@ -68,17 +69,6 @@ class ReportOnlyController {
   }
 }
 
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown) {
-    this.lines.push(String(message));
-  }
-  error() {}
-  warn(message: unknown) {
-    this.lines.push(String(message));
-  }
-}
-
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 async function call(app: GuardApp, path: string, options: { user?: string; accept?: string; method?: string } = {}) {
@@ -96,13 +86,13 @@ async function call(app: GuardApp, path: string, options: { user?: string; accep
 }
 
 describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter) => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let app: GuardApp | undefined;
   let logger: CapturingLogger;
 
   const start = async (mfa: Partial<MfaModuleOptions> = {}) => {
     logger = new CapturingLogger();
-    app = await createGuardApp(adapter, emulator, {
+    app = await createGuardApp(adapter, emulator(), {
       controllers: [RolloutController, ReportOnlyController],
       mfa: { enrollmentUrl: '/ro/enroll', enforceFromHeader: 'MFA-Enforce-From', ...mfa },
       logger,
@@ -110,15 +100,8 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
     return app;
   };
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   afterEach(async () => {
     vi.useRealTimers();
-    emulator.clearFaults();
     await app?.close();
     app = undefined;
   });
@@ -145,7 +128,7 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
 
     it('never blocks on an upstream outage', async () => {
       const app = await start({ maxRetries: 0 });
-      emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+      emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
       expect((await call(app, '/ro/report', { user: 'u-none' })).status).toBe(200);
       expect(logger.lines.some((l) => l.includes('would deny user "u-none" with MFA_UNAVAILABLE'))).toBe(true);
       expect((await call(app, '/ro/enforced', { user: 'u-none' })).status).toBe(503);
@@ -216,13 +199,13 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
       for (const enforceFrom of ['next monday', '2027-13-01', '2027-01-15T09:00:00', new Date('nope')]) {
         await expect(
           Test.createTestingModule({
-            imports: [MfaModule.forRoot(emulatorOptions(emulator, { enforceFrom }))],
+            imports: [MfaModule.forRoot(emulatorOptions(emulator(), { enforceFrom }))],
           }).compile(),
         ).rejects.toThrow(MfaOptionsError);
       }
       await expect(
         Test.createTestingModule({
-          imports: [MfaModule.forRoot(emulatorOptions(emulator, { enforceFromHeader: 'bad header' }))],
+          imports: [MfaModule.forRoot(emulatorOptions(emulator(), { enforceFromHeader: 'bad header' }))],
         }).compile(),
       ).rejects.toThrow(/enforceFromHeader/);
       expect(() => MfaEnforceFrom('soon')).toThrow(MfaPolicyError);
@@ -258,7 +241,7 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
     it('never redirects a 401 or a 503', async () => {
       const app = await start({ maxRetries: 0 });
       expect((await call(app, '/ro/enforced', { accept: HTML })).status).toBe(401);
-      emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+      emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
       expect((await call(app, '/ro/enforced', { user: 'u-face', accept: HTML })).status).toBe(503);
     });
 

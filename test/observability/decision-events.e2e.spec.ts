@@ -1,6 +1,6 @@
-import { Controller, Get, Injectable, UseGuards, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Injectable, UseGuards } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   MFA_DECISION_EVENT,
   MfaEnforceFrom,
@@ -9,8 +9,8 @@ import {
   RequireMfaBound,
   type MfaDecisionEvent,
 } from 'nestjs-genauth-mfa';
-import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { startEmulator } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import {
   createGuardApp,
   HandlerCalls,
@@ -51,34 +51,18 @@ class DecisionListener {
   }
 }
 
-class CapturingLogger implements LoggerService {
-  readonly errors: string[] = [];
-  log() {}
-  warn() {}
-  error(message: unknown) {
-    this.errors.push(String(message));
-  }
-}
-
 describe.each<AdapterName>(['express', 'fastify'])('decision events (%s)', (adapter) => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let app: GuardApp | undefined;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   afterEach(async () => {
-    emulator.clearFaults();
     await app?.close();
     app = undefined;
   });
 
   it('hands every outcome to onDecision, with route, user, policy, cache and latency', async () => {
     const events: MfaDecisionEvent[] = [];
-    app = await createGuardApp(adapter, emulator, {
+    app = await createGuardApp(adapter, emulator(), {
       controllers: [DecisionsController],
       mfa: { onDecision: (event) => events.push(event), maxRetries: 0 },
     });
@@ -88,7 +72,7 @@ describe.each<AdapterName>(['express', 'fastify'])('decision events (%s)', (adap
     await app.get('/d/totp');
     await app.get('/d/report', 'u-totp');
     await app.get('/d/grace', 'u-totp');
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     await app.get('/d/totp', 'u-none');
     await app.get('/d/fail-open', 'u-sms-email');
 
@@ -124,7 +108,7 @@ describe.each<AdapterName>(['express', 'fastify'])('decision events (%s)', (adap
   });
 
   it('emits them on Nest event emitter for @OnEvent listeners', async () => {
-    app = await createGuardApp(adapter, emulator, {
+    app = await createGuardApp(adapter, emulator(), {
       controllers: [DecisionsController],
       imports: [EventEmitterModule.forRoot()],
       providers: [DecisionListener],
@@ -137,7 +121,7 @@ describe.each<AdapterName>(['express', 'fastify'])('decision events (%s)', (adap
   });
 
   it('emits nothing with decisionEvents: false', async () => {
-    app = await createGuardApp(adapter, emulator, {
+    app = await createGuardApp(adapter, emulator(), {
       controllers: [DecisionsController],
       imports: [EventEmitterModule.forRoot()],
       providers: [DecisionListener],
@@ -149,7 +133,7 @@ describe.each<AdapterName>(['express', 'fastify'])('decision events (%s)', (adap
 
   it('never fails a request for a listener that throws, and logs it once', async () => {
     const logger = new CapturingLogger();
-    app = await createGuardApp(adapter, emulator, {
+    app = await createGuardApp(adapter, emulator(), {
       controllers: [DecisionsController],
       logger,
       mfa: {

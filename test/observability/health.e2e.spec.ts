@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MfaModule, RedisMfaBindingCache, type MfaModuleOptions } from 'nestjs-genauth-mfa';
 import { MfaHealthIndicator } from 'nestjs-genauth-mfa/terminus';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { emulatorOptions, startEmulator } from '../support/emulator-app.js';
+import { emulatorOptions } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 @Controller('health')
@@ -31,11 +32,11 @@ class HealthController {
 
 type HealthBody = Record<'info' | 'error', Record<string, Record<string, unknown>>> & { status: string };
 
-async function startApp(emulator: GenAuthEmulator, mfa: Partial<MfaModuleOptions> = {}) {
+async function startApp(upstream: GenAuthEmulator, mfa: Partial<MfaModuleOptions> = {}) {
   @Module({
     imports: [
       TerminusModule,
-      MfaModule.forRoot({ ...emulatorOptions(emulator, { maxRetries: 0, ...mfa }), isGlobal: true }),
+      MfaModule.forRoot({ ...emulatorOptions(upstream, { maxRetries: 0, ...mfa }), isGlobal: true }),
     ],
     controllers: [HealthController],
     providers: [MfaHealthIndicator],
@@ -56,24 +57,16 @@ async function startApp(emulator: GenAuthEmulator, mfa: Partial<MfaModuleOptions
 }
 
 describe('health indicator for @nestjs/terminus', () => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   afterEach(async () => {
-    emulator.clearFaults();
-    emulator.resetCounts();
     await app?.app.close();
     app = undefined;
   });
 
   it('is up when GenAuth answers ("user not found" counts), with the breaker state', async () => {
-    app = await startApp(emulator);
+    app = await startApp(emulator());
     const { status, body } = await app.get();
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
@@ -82,23 +75,23 @@ describe('health indicator for @nestjs/terminus', () => {
   });
 
   it('calls GenAuth once per interval however often it is polled', async () => {
-    app = await startApp(emulator);
+    app = await startApp(emulator());
     const answers = await Promise.all(Array.from({ length: 30 }, () => app!.get()));
     for (let i = 0; i < 20; i += 1) answers.push(await app.get());
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
+    expect(emulator().requestCount('get-user-mfa-info')).toBe(1);
   });
 
   it('is down (503) when GenAuth fails, and when it refuses the key', async () => {
-    app = await startApp(emulator);
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    app = await startApp(emulator());
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     const failing = await app.get('/health/fresh');
     expect(failing.status).toBe(503);
     expect(failing.body.error['genauth']).toMatchObject({ status: 'down', reachable: false });
     expect(String(failing.body.error['genauth']?.['error'])).toContain('500');
     await app.app.close();
 
-    app = await startApp(emulator, { accessKeySecret: 'a-wrong-secret-of-the-right-length' });
+    app = await startApp(emulator(), { accessKeySecret: 'a-wrong-secret-of-the-right-length' });
     const refused = await app.get('/health/fresh');
     expect(refused.status).toBe(503);
     expect(refused.body.error['genauth']).toMatchObject({ status: 'down', reachable: false });
@@ -122,7 +115,7 @@ describe('health indicator for @nestjs/terminus', () => {
     it('reports the store up, then down once Redis is gone', async () => {
       const store = new RedisMfaBindingCache({ client, keyPrefix: 'health:', timeoutMs: 100 });
       await store.ready();
-      app = await startApp(emulator, { cache: { store } });
+      app = await startApp(emulator(), { cache: { store } });
       expect((await app.get('/health/fresh')).body.info['genauth']).toMatchObject({ status: 'up', store: 'up' });
       await redis.kill();
       await store.get('user_id:somebody');

@@ -1,10 +1,9 @@
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
-import type { LoggerService } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MFA_METRICS, type MfaBindingCache } from 'nestjs-genauth-mfa';
-import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { startEmulator } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import { createGuardApp, type GuardApp } from '../support/guard-app.js';
 
 /** Reads what the SDK holds when asked, as a Prometheus scrape would. */
@@ -37,44 +36,30 @@ async function read(reader: TestReader): Promise<Map<string, Points>> {
 const valueOf = (points: Points | undefined, attributes: Record<string, string>) =>
   points?.find((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v))?.value;
 
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown) {
-    this.lines.push(String(message));
-  }
-  warn(message: unknown) {
-    this.lines.push(String(message));
-  }
-  error() {}
-}
-
 describe('OpenTelemetry metrics, read through the SDK', () => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let reader: TestReader;
   let app: GuardApp | undefined;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
+  beforeAll(() => {
     reader = new TestReader();
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   });
-  afterAll(async () => {
-    await emulator.stop();
+  afterAll(() => {
     metrics.disable();
   });
   afterEach(async () => {
-    emulator.clearFaults();
     await app?.close();
     app = undefined;
   });
 
   it('counts decisions by outcome, code and policy, cache hits and misses, and times lookups', async () => {
-    app = await createGuardApp('fastify', emulator, { mfa: { maxRetries: 0 } });
+    app = await createGuardApp('fastify', emulator(), { mfa: { maxRetries: 0 } });
     for (let i = 0; i < 3; i += 1) await app.get('/r/totp', 'u-totp');
     await app.get('/r/totp', 'u-none');
     await app.get('/r/totp');
     await app.get('/r/all', 'u-sms-email');
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     await app.get('/r/face', 'u-face');
 
     const found = await read(reader);
@@ -109,7 +94,7 @@ describe('OpenTelemetry metrics, read through the SDK', () => {
 
   it('reports the breaker state, and logs one line when it opens and one when it closes', async () => {
     const logger = new CapturingLogger();
-    app = await createGuardApp('express', emulator, {
+    app = await createGuardApp('express', emulator(), {
       logger,
       mfa: {
         maxRetries: 0,
@@ -124,10 +109,10 @@ describe('OpenTelemetry metrics, read through the SDK', () => {
         .map((p) => p.attributes['genauth.mfa.circuit_breaker.state']);
     expect(await state()).toContain('closed');
 
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     for (let i = 0; i < 10; i += 1) expect((await app.get('/r/totp', 'u-totp')).status).toBe(503);
     expect(await state()).toEqual(expect.arrayContaining(['open']));
-    emulator.clearFaults();
+    emulator().clearFaults();
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect((await app.get('/r/totp', 'u-totp')).status).toBe(200);
     for (let i = 0; i < 5; i += 1) await app.get('/r/totp', 'u-totp');
@@ -150,7 +135,7 @@ describe('OpenTelemetry metrics, read through the SDK', () => {
       },
       delete: (key) => void entries.delete(key),
     };
-    app = await createGuardApp('express', emulator, { logger, mfa: { cache: { store } } });
+    app = await createGuardApp('express', emulator(), { logger, mfa: { cache: { store } } });
     for (let i = 0; i < 20; i += 1) expect((await app.get('/r/totp', 'u-totp')).status).toBe(200);
     broken = false;
     for (let i = 0; i < 20; i += 1) expect((await app.get('/r/totp', 'u-totp')).status).toBe(200);

@@ -5,10 +5,11 @@ import { Field, GqlExecutionContext, GraphQLModule, ObjectType, Query, ResolveFi
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MfaModule, MfaPolicy, RequireMfaBound, SkipMfa, type MfaModuleOptions } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { emulatorOptions, startEmulator } from '../support/emulator-app.js';
+import { emulatorOptions } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
 import { HandlerCalls } from '../support/guard-app.js';
 
 /** The app's authentication for GraphQL: `x-user-id` becomes `req.user.id` on the GraphQL context's request. */
@@ -107,7 +108,7 @@ interface GqlAnswer {
 
 async function startApp(
   server: Server,
-  emulator: GenAuthEmulator,
+  upstream: GenAuthEmulator,
   options: { global?: boolean; mfa?: Partial<MfaModuleOptions> } = {},
 ) {
   const graphql =
@@ -126,7 +127,7 @@ async function startApp(
   @Module({
     imports: [
       MfaModule.forRoot({
-        ...emulatorOptions(emulator, { enrollmentUrl: 'https://example.com/enroll', ...options.mfa }),
+        ...emulatorOptions(upstream, { enrollmentUrl: 'https://example.com/enroll', ...options.mfa }),
         isGlobal: true,
       }),
       graphql,
@@ -168,23 +169,15 @@ async function startApp(
 }
 
 describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (server) => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let app: Awaited<ReturnType<typeof startApp>>;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   afterEach(async () => {
-    emulator.clearFaults();
-    emulator.resetCounts();
     await app?.app.close();
   });
 
   it('runs a guarded resolver for a user with the factor', async () => {
-    app = await startApp(server, emulator);
+    app = await startApp(server, emulator());
     const answer = await app.query('{ secret open }', 'u-totp');
     expect(answer.errors).toEqual([]);
     expect(answer.data).toEqual({ secret: 'the secret', open: 'open' });
@@ -192,7 +185,7 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
   });
 
   it('answers MFA_NOT_BOUND with the HTTP body in extensions, and never runs the resolver', async () => {
-    app = await startApp(server, emulator);
+    app = await startApp(server, emulator());
     const answer = await app.query('{ secret open }', 'u-none');
     expect(answer.data).toEqual({ secret: null, open: 'open' });
     expect(answer.errors).toHaveLength(1);
@@ -212,7 +205,7 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
   });
 
   it('sets the HTTP status where the server does: Mercurius when no data is left, Apollo never', async () => {
-    app = await startApp(server, emulator);
+    app = await startApp(server, emulator());
     const answer = await app.query('{ strict }', 'u-none');
     expect(answer.data).toBeNull();
     expect(answer.errors[0]?.extensions).toMatchObject({ code: 'MFA_NOT_BOUND', statusCode: 403 });
@@ -220,17 +213,17 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
   });
 
   it('answers MFA_USER_UNRESOLVED without a user', async () => {
-    app = await startApp(server, emulator);
+    app = await startApp(server, emulator());
     const answer = await app.query('{ secret }');
     expect(answer.data).toEqual({ secret: null });
     expect(answer.errors[0]?.extensions).toMatchObject({ code: 'MFA_USER_UNRESOLVED', statusCode: 401 });
     expect(app.calls.count).toBe(0);
-    expect(emulator.requestCount()).toBe(0);
+    expect(emulator().requestCount()).toBe(0);
   });
 
   it('answers MFA_UNAVAILABLE with retryAfterSeconds and a Retry-After header when GenAuth fails', async () => {
-    app = await startApp(server, emulator, { mfa: { maxRetries: 0 } });
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    app = await startApp(server, emulator(), { mfa: { maxRetries: 0 } });
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     const answer = await app.query('{ secret }', 'u-totp');
     expect(answer.errors[0]?.extensions).toMatchObject({
       code: 'MFA_UNAVAILABLE',
@@ -242,11 +235,11 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
   });
 
   it('guards fields: each field its own policy, one lookup for the whole query even with no cache', async () => {
-    app = await startApp(server, emulator, { mfa: { cache: { ttlMs: 0, negativeTtlMs: 0 } } });
+    app = await startApp(server, emulator(), { mfa: { cache: { ttlMs: 0, negativeTtlMs: 0 } } });
     const bob = await app.query('{ profile { name phone email } }', 'u-sms-email');
     expect(bob.errors).toEqual([]);
     expect(bob.data).toEqual({ profile: { name: 'Sam', phone: '+86 138', email: 'sam@example.com' } });
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
+    expect(emulator().requestCount('get-user-mfa-info')).toBe(1);
 
     const tom = await app.query('{ profile { name phone email } }', 'u-totp');
     expect(tom.data).toEqual({ profile: { name: 'Sam', phone: null, email: 'sam@example.com' } });
@@ -255,20 +248,20 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
       path: ['profile', 'phone'],
       extensions: { code: 'MFA_NOT_BOUND', missingFactors: ['SMS'] },
     });
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(2);
+    expect(emulator().requestCount('get-user-mfa-info')).toBe(2);
     expect(app.calls.count).toBe(3);
   });
 
   it('shares one upstream call among concurrent operations of one user', async () => {
-    app = await startApp(server, emulator);
-    emulator.setFault('get-user-mfa-info', { latencyMs: 50 });
+    app = await startApp(server, emulator());
+    emulator().setFault('get-user-mfa-info', { latencyMs: 50 });
     const answers = await Promise.all(Array.from({ length: 50 }, () => app.query('{ secret }', 'u-totp')));
     expect(answers.every((a) => a.data?.['secret'] === 'the secret')).toBe(true);
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
+    expect(emulator().requestCount('get-user-mfa-info')).toBe(1);
   });
 
   it('applies a global guard with defaultPolicy to resolvers, and @SkipMfa exempts one', async () => {
-    app = await startApp(server, emulator, { global: true, mfa: { defaultPolicy: 'FACE' } });
+    app = await startApp(server, emulator(), { global: true, mfa: { defaultPolicy: 'FACE' } });
     expect((await app.query('{ byDefault }', 'u-face')).data).toEqual({ byDefault: 'face ok' });
     const denied = await app.query('{ byDefault }', 'u-totp');
     expect(denied.errors[0]?.extensions).toMatchObject({ code: 'MFA_NOT_BOUND', missingFactors: ['FACE'] });

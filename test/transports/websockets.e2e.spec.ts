@@ -5,11 +5,12 @@ import { Test } from '@nestjs/testing';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { io } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MfaModule, MfaPolicy, RequireMfaBound, SkipMfa, type MfaModuleOptions } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
-import { emulatorOptions, startEmulator } from '../support/emulator-app.js';
+import { emulatorOptions } from '../support/emulator-app.js';
+import { useEmulator } from '../support/emulator-hooks.js';
 import { HandlerCalls } from '../support/guard-app.js';
 
 type Kind = 'socket.io' | 'ws';
@@ -134,13 +135,13 @@ async function connect(kind: Kind, port: number, userId?: string): Promise<Conne
 
 async function startApp(
   kind: Kind,
-  emulator: GenAuthEmulator,
+  upstream: GenAuthEmulator,
   options: { global?: boolean; mfa?: Partial<MfaModuleOptions> } = {},
 ) {
   @Module({
     imports: [
       MfaModule.forRoot({
-        ...emulatorOptions(emulator, { enrollmentUrl: 'https://example.com/enroll', ...options.mfa }),
+        ...emulatorOptions(upstream, { enrollmentUrl: 'https://example.com/enroll', ...options.mfa }),
         isGlobal: true,
       }),
     ],
@@ -174,31 +175,23 @@ async function startApp(
 }
 
 describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
-  let emulator: GenAuthEmulator;
+  const emulator = useEmulator();
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   afterEach(async () => {
-    emulator.clearFaults();
-    emulator.resetCounts();
     await app?.close();
     app = undefined;
   });
 
   it('runs a guarded handler for a user with the factor', async () => {
-    app = await startApp(kind, emulator);
+    app = await startApp(kind, emulator());
     const socket = await app.connect('u-totp');
     expect(await socket.send('secret')).toEqual({ event: 'secret', data: 'the secret' });
     expect(app.calls.count).toBe(1);
   });
 
   it('answers MFA_NOT_BOUND as an exception with the HTTP body, and never runs the handler', async () => {
-    app = await startApp(kind, emulator);
+    app = await startApp(kind, emulator());
     const socket = await app.connect('u-none');
     expect(await socket.send('secret')).toEqual({
       event: 'exception',
@@ -221,19 +214,19 @@ describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
   });
 
   it('answers MFA_USER_UNRESOLVED on a connection with no user', async () => {
-    app = await startApp(kind, emulator);
+    app = await startApp(kind, emulator());
     const socket = await app.connect();
     expect(await socket.send('secret')).toEqual({
       event: 'exception',
       data: { statusCode: 401, code: 'MFA_USER_UNRESOLVED', message: 'No authenticated user to check MFA for.' },
     });
     expect(app.calls.count).toBe(0);
-    expect(emulator.requestCount()).toBe(0);
+    expect(emulator().requestCount()).toBe(0);
   });
 
   it('answers MFA_UNAVAILABLE with retryAfterSeconds when GenAuth fails', async () => {
-    app = await startApp(kind, emulator, { mfa: { maxRetries: 0 } });
-    emulator.setFault('get-user-mfa-info', { httpStatus: 500 });
+    app = await startApp(kind, emulator(), { mfa: { maxRetries: 0 } });
+    emulator().setFault('get-user-mfa-info', { httpStatus: 500 });
     const socket = await app.connect('u-totp');
     expect(await socket.send('secret')).toMatchObject({
       event: 'exception',
@@ -243,17 +236,17 @@ describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
   });
 
   it('looks a connection up once and reuses the answer across its messages, within the cache rules', async () => {
-    app = await startApp(kind, emulator);
+    app = await startApp(kind, emulator());
     const socket = await app.connect('u-sms-email');
     for (let i = 0; i < 20; i += 1) expect(await socket.send('both', { i })).toEqual({ event: 'both', data: { i } });
     const other = await app.connect('u-sms-email');
     expect((await other.send('both', { i: 'other' })).event).toBe('both');
-    expect(emulator.requestCount('get-user-mfa-info')).toBe(1);
+    expect(emulator().requestCount('get-user-mfa-info')).toBe(1);
     expect(app.calls.count).toBe(21);
   });
 
   it('applies a global guard with defaultPolicy to gateways, and @SkipMfa exempts a handler', async () => {
-    app = await startApp(kind, emulator, { global: true, mfa: { defaultPolicy: 'FACE' } });
+    app = await startApp(kind, emulator(), { global: true, mfa: { defaultPolicy: 'FACE' } });
     expect(await (await app.connect('u-face')).send('secret')).toEqual({ event: 'secret', data: 'face ok' });
     expect(await (await app.connect('u-totp')).send('secret')).toMatchObject({
       event: 'exception',
@@ -264,7 +257,7 @@ describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
   });
 
   it('takes the user from the message when an async resolveUser says so', async () => {
-    app = await startApp(kind, emulator, {
+    app = await startApp(kind, emulator(), {
       mfa: {
         // Async, as a lookup of the account behind a session would be.
         resolveUser: async (context: ExecutionContext) => {
