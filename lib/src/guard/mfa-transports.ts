@@ -51,19 +51,17 @@ export function responseOf(context: ExecutionContext, type: string): unknown {
 
 /**
  * What stands for "this one request", so that a second MFA guard on it reuses the first one's answer:
- * the HTTP request, the GraphQL context (one per operation, shared by its fields), the microservice
+ * the HTTP request (what carries the user), the GraphQL context (one per operation, shared by its fields), the microservice
  * message's context, the WebSocket message's payload when it is an object, else what carries the user.
  * Never the socket: it outlives any one message, and reuse across messages is the cache's business.
  */
 export function requestKeyOf(context: ExecutionContext, type: string, carrier: unknown): object | undefined {
   const arg: unknown =
-    type === 'http'
-      ? context.getArgByIndex(0)
-      : type === 'graphql'
-        ? context.getArgByIndex(2)
-        : type === 'ws' || type === 'rpc'
-          ? context.getArgByIndex(1)
-          : carrier;
+    type === 'graphql'
+      ? context.getArgByIndex(2)
+      : type === 'ws' || type === 'rpc'
+        ? context.getArgByIndex(1)
+        : carrier;
   return isObject(arg) ? arg : undefined;
 }
 

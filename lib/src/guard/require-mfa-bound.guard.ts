@@ -92,6 +92,7 @@ export class MfaGuard implements CanActivate {
       return loadTransport(type as 'ws' | 'rpc').then(() => this.canActivate(context));
     }
     const request = this.getRequest(context);
+    // HTTP, by far the most common, needs no look-up: its request is the key.
     const key = type === 'http' ? context.getArgByIndex<object>(0) : requestKeyOf(context, type, request);
     const user = this.getUser(context, request ?? {});
     if (isThenable(user)) {
@@ -140,25 +141,17 @@ export class MfaGuard implements CanActivate {
   protected throwDenial(denial: MfaDenial, context: ExecutionContext): never {
     if (denial.code === 'MFA_NOT_BOUND' && this.settings.redirectToEnrollment && context.getType() === 'http') {
       const location = enrollmentRedirect(this.getRequest(context), denial.enrollmentUrl);
-      if (location !== undefined) {
-        const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown };
-        if (typeof response.header === 'function') {
-          response.header('Location', location);
-          throw new MfaEnrollmentRedirectException(location, {
-            statusCode: 303,
-            code: denial.code,
-            message: `Enroll ${denial.missingFactors.join(', ')} to continue.`,
-            location,
-          });
-        }
+      if (location !== undefined && this.setHeader(context, 'Location', location)) {
+        throw new MfaEnrollmentRedirectException(location, {
+          statusCode: 303,
+          code: denial.code,
+          message: `Enroll ${denial.missingFactors.join(', ')} to continue.`,
+          location,
+        });
       }
     }
     const body = this.buildErrorBody(denial, context);
-    if (denial.code === 'MFA_UNAVAILABLE') {
-      const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
-      if (response && typeof response.header === 'function')
-        response.header('Retry-After', String(denial.retryAfterSeconds));
-    }
+    if (denial.code === 'MFA_UNAVAILABLE') this.setHeader(context, 'Retry-After', String(denial.retryAfterSeconds));
     throw denialError(context, context.getType(), denial, body);
   }
 
@@ -231,7 +224,7 @@ export class MfaGuard implements CanActivate {
       route.counts.allowed += 1;
       const telemetry = this.bindings.telemetry;
       if (telemetry.listening) {
-        telemetry.decision(decisionEvent(context, 'allowed', undefined, user, required, lookupMs));
+        telemetry.decision(decisionEvent(context, 'allowed', undefined, user, required, lookupMs, undefined));
       }
       return true;
     }
@@ -266,34 +259,48 @@ export class MfaGuard implements CanActivate {
     lookupMs: number | undefined,
   ): boolean {
     const { reportOnly, enforceFrom } = route;
-    const telemetry = this.bindings.telemetry;
     if (!reportOnly && (enforceFrom === undefined || Date.now() >= enforceFrom)) {
       const outcome = denial.code === 'MFA_UNAVAILABLE' ? 'unavailable' : 'denied';
-      telemetry.count(outcome, denial.code, route.counts.policy);
-      if (telemetry.listening) {
-        telemetry.decision(decisionEvent(context, outcome, denial, user, required, lookupMs));
-      }
+      this.record(context, route, outcome, denial, user, required, lookupMs, undefined);
       return this.throwDenial(denial, context);
     }
     const until = reportOnly ? undefined : new Date(enforceFrom!).toISOString();
     const header = this.settings.enforceFromHeader;
     if (until !== undefined && header !== undefined && denial.code === 'MFA_NOT_BOUND') {
-      const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
-      if (response && typeof response.header === 'function') response.header(header, until);
+      this.setHeader(context, header, until);
     }
     const missing = denial.code === 'MFA_NOT_BOUND' ? ` (missing ${denial.missingFactors.join(', ')})` : '';
     this.logger.log(
-      `${until === undefined ? 'report-only' : `grace period until ${until}`}: ` +
-        `${context.getClass().name}.${context.getHandler().name} would deny ` +
+      `${until === undefined ? 'report-only' : `grace period until ${until}`}: ${routeName(context)} would deny ` +
         `${user ? `user ${JSON.stringify(user.userId)}` : 'a request without a user'} with ${denial.code}${missing}`,
     );
-    telemetry.count('report_only', denial.code, route.counts.policy);
+    this.record(context, route, 'report_only', denial, user, required, lookupMs, until);
+    return true;
+  }
+
+  /** Counts a decision other than `allowed`, and hands it to the listeners when there are any. */
+  private record(
+    context: ExecutionContext,
+    route: RouteSettings,
+    outcome: Exclude<MfaDecisionOutcome, 'allowed'>,
+    denial: MfaDenial,
+    user: MfaUserRef | undefined,
+    required: RequiredFactors | undefined,
+    lookupMs: number | undefined,
+    enforceFrom: string | undefined,
+  ): void {
+    const telemetry = this.bindings.telemetry;
+    telemetry.count(outcome, denial.code, route.counts.policy);
     if (telemetry.listening) {
-      telemetry.decision({
-        ...decisionEvent(context, 'report_only', denial, user, required, lookupMs),
-        ...(until === undefined ? {} : { enforceFrom: until }),
-      });
+      telemetry.decision(decisionEvent(context, outcome, denial, user, required, lookupMs, enforceFrom));
     }
+  }
+
+  /** Sets a header on the context's response, when it has one; says whether it did. */
+  private setHeader(context: ExecutionContext, name: string, value: string): boolean {
+    const response = this.getResponse(context) as { header?: (name: string, value: string) => unknown } | undefined;
+    if (!response || typeof response.header !== 'function') return false;
+    response.header(name, value);
     return true;
   }
 
@@ -311,9 +318,7 @@ export class MfaGuard implements CanActivate {
   /** A bug in the app's policy function: a 500 for this request, and a log line that names the route. */
   private policyFailed(context: ExecutionContext, error: unknown): never {
     const detail = error instanceof Error ? error.message : String(error);
-    this.logger.error(
-      `the policy function of ${context.getClass().name}.${context.getHandler().name} failed: ${detail}`,
-    );
+    this.logger.error(`the policy function of ${routeName(context)} failed: ${detail}`);
     throw error;
   }
 
@@ -333,12 +338,8 @@ export class MfaGuard implements CanActivate {
       error instanceof MfaUnavailableError ? error.retryAfterSeconds : this.settings.unavailableRetryAfterSeconds;
     const denial: MfaDenial = { code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds };
     if (route.failOpen) {
-      this.logger.warn(`failing open on ${context.getClass().name}.${context.getHandler().name}: ${reason}`);
-      const telemetry = this.bindings.telemetry;
-      telemetry.count('failed_open', denial.code, route.counts.policy);
-      if (telemetry.listening) {
-        telemetry.decision(decisionEvent(context, 'failed_open', denial, user, required, lookupMs));
-      }
+      this.logger.warn(`failing open on ${routeName(context)}: ${reason}`);
+      this.record(context, route, 'failed_open', denial, user, required, lookupMs, undefined);
       return true;
     }
     return this.deny(context, route, denial, user, required, lookupMs);
@@ -348,7 +349,7 @@ export class MfaGuard implements CanActivate {
   private warnUnreadable(context: ExecutionContext): void {
     const type = context.getType<string>();
     if (isKnownTransport(type) || this.settings.resolveUser) return;
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const route = routeName(context);
     if (this.unreadable.has(route)) return;
     this.unreadable.add(route);
     this.logger.warn(
@@ -406,18 +407,25 @@ function decisionEvent(
   user: MfaUserRef | undefined,
   required: RequiredFactors | undefined,
   lookupMs: number | undefined,
+  enforceFrom: string | undefined,
 ): MfaDecisionEvent {
   return {
     outcome,
     ...(denial ? { code: denial.code } : {}),
     transport: context.getType(),
-    route: `${context.getClass().name}.${context.getHandler().name}`,
+    route: routeName(context),
     ...(user ? { user: { ...user } } : {}),
     ...(required ? { policy: { mode: required.mode, factors: required.factors } } : {}),
     ...(denial?.code === 'MFA_NOT_BOUND' ? { missingFactors: denial.missingFactors } : {}),
     fromCache: lookupMs === undefined,
     ...(lookupMs === undefined ? {} : { lookupMs }),
+    ...(enforceFrom === undefined ? {} : { enforceFrom }),
   };
+}
+
+/** A route as logs and events name it: `Controller.handler`. */
+function routeName(context: ExecutionContext): string {
+  return `${context.getClass().name}.${context.getHandler().name}`;
 }
 
 const guards = new Map<unknown, Type<MfaGuard>>();
