@@ -1,58 +1,73 @@
 // Module and options
 export { MfaModule } from './mfa.module.js';
-export { ConfigurableMfaModule, MFA_ASYNC_OPTIONS_TYPE, MFA_OPTIONS_TYPE } from './mfa.module-definition.js';
+export { ConfigurableMfaModule } from './mfa.module-definition.js';
 export {
   AUTHING_HOST,
   GENAUTH_HOST,
   type MfaCacheOptions,
   type MfaCircuitBreakerOptions,
   type MfaHttpOptions,
+  type MfaModuleAsyncOptions,
   type MfaModuleOptions,
-} from './mfa-module-options.interface.js';
-export type { MfaGuardSettings } from './mfa-options.validation.js';
-export { MFA_GUARD_SETTINGS } from './mfa.constants.js';
+} from './options/mfa-module-options.js';
+export type {
+  MfaDecisionListener,
+  MfaEnrollmentUrl,
+  MfaErrorBodyBuilder,
+  MfaGuardSettings,
+  MfaUserResolver,
+} from './contracts/settings.js';
+export { MFA_GUARD_SETTINGS } from './contracts/tokens.js';
 
 // The Management API
-export { MfaManagementService } from './mfa-management.service.js';
+export { MfaManagementService } from './management/mfa-management.service.js';
 export type {
   ApplicationMfa,
   GetMfaTriggerDataArgs,
   MfaTriggerData,
-  MfaUserRef,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,
-} from './mfa-management.types.js';
-export { MFA_FACTORS, type MfaFactor, type MfaFactorName } from './mfa-factor.js';
-export { USER_ID_TYPES, type UserIdType } from './dto/user-id-type.js';
+} from './management/mfa-management.types.js';
+export { USER_ID_TYPES, type MfaUserRef, type UserIdType } from './contracts/user-ref.js';
+export { MFA_FACTORS, type MfaFactor, type MfaFactorName } from './contracts/mfa-factor.js';
+export { GENAUTH_API_CODES } from './contracts/api-codes.js';
+// Request bodies for ValidationPipe, with the rules the service checks its arguments by.
 export { ApplicationMfaDto, MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
 export { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from './dto/mfa-request.dto.js';
 
 // The guard
-export { MfaGuard, RequireMfaBound } from './guard/require-mfa-bound.guard.js';
-export { MfaFailOpen, MfaPolicy, SkipMfa } from './guard/mfa.decorators.js';
-export { MfaEnforceFrom, MfaReportOnly } from './guard/mfa-rollout.js';
-export { MFA_RETURN_PARAM, safeReturnTo } from './guard/mfa-enrollment-redirect.js';
-export type { CompiledPolicy, MfaPolicyInput, MfaStaticPolicy, RequiredFactors } from './guard/mfa-policy.js';
-export { defaultDenialBody, type MfaDenial } from './guard/mfa-denial.js';
-export { defaultMfaUser } from './guard/mfa-user.js';
-export { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
-export type { CircuitState } from './guard/circuit-breaker.js';
+export { MfaGuard } from './guard/mfa.guard.js';
+export { RequireMfaBound } from './guard/require-mfa-bound.js';
+export { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
+export { MfaEnforceFrom, MfaFailOpen, MfaPolicy, MfaReportOnly, SkipMfa } from './policy/mfa.decorators.js';
+export type { MfaPolicyInput, MfaRequirement, MfaStaticPolicy } from './contracts/policy.js';
+export { defaultDenialBody, type MfaDenial, type MfaDenialCode } from './contracts/denial.js';
+export { defaultMfaUser } from './transports/registry.js';
+export { MFA_RETURN_PARAM, safeReturnTo } from './transports/enrollment-redirect.js';
+
+// Bindings and their stores
+export { MfaBindingResolver } from './bindings/mfa-binding.resolver.js';
+export {
+  MFA_BINDING_CACHE,
+  type MfaBindingCache,
+  type MfaBindingChange,
+  type MfaStoreHealth,
+} from './contracts/binding-store.js';
+export { RedisMfaBindingCache, type RedisMfaBindingCacheOptions } from './stores/redis/redis-mfa-binding.cache.js';
+export type { RedisClientLike } from './stores/redis/redis-connection.js';
 
 // Observability
 export {
   MFA_DECISION_EVENT,
+  type CircuitState,
   type MfaDecisionEvent,
   type MfaDecisionOutcome,
-} from './observability/mfa-decision.event.js';
+} from './contracts/decision.js';
 export { MFA_METRICS } from './observability/mfa-metrics.js';
-export { MFA_BINDING_CACHE, type MfaBindingCache } from './cache/mfa-binding-cache.interface.js';
-export { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
-export { RedisMfaBindingCache, type RedisMfaBindingCacheOptions } from './cache/redis/redis-mfa-binding.cache.js';
-export type { RedisClientLike } from './cache/redis/redis-connection.js';
 
-// Errors: every one extends MfaError (the HTTP exceptions extend Nest's HttpException, the GraphQL denial
-// its IntrinsicException)
+// Errors: every error the library raises extends MfaError, except the guard's answers, which extend the
+// transport's own exception class (Nest's HttpException; IntrinsicException for GraphQL)
 export { isMfaError, MfaError } from './errors/mfa.error.js';
 export { MfaOptionsError } from './errors/mfa-options.error.js';
 export { MfaPolicyError } from './errors/mfa-policy.error.js';

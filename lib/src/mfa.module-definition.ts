@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import type { MfaModuleOptions } from './options/mfa-module-options.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableMfaModule,

@@ -1,12 +1,10 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { InMemoryMfaBindingCache } from './cache/in-memory-mfa-binding.cache.js';
-import { MFA_BINDING_CACHE } from './cache/mfa-binding-cache.interface.js';
+import { MfaBindingResolver } from './bindings/mfa-binding.resolver.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
-import { MfaBindingResolver } from './guard/mfa-binding.resolver.js';
-import { MfaRouteAudit } from './guard/mfa-route.audit.js';
-import { MfaManagementService } from './mfa-management.service.js';
+import { MFA_BINDING_CACHE } from './contracts/binding-store.js';
+import type { MfaSettings } from './contracts/settings.js';
 import {
   MFA_CLIENT_SETTINGS,
   MFA_GUARD_SETTINGS,
@@ -14,12 +12,15 @@ import {
   MFA_SERVICE_SETTINGS,
   MFA_SETTINGS,
   MFA_TELEMETRY_SETTINGS,
-} from './mfa.constants.js';
-import { MfaTelemetry } from './observability/mfa-telemetry.js';
+} from './contracts/tokens.js';
+import { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
+import { MfaRouteAudit } from './guard/mfa-route.audit.js';
+import { MfaManagementService } from './management/mfa-management.service.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
-import { validateMfaOptions, type MfaLookupSettings, type MfaSettings } from './mfa-options.validation.js';
+import { MfaTelemetry } from './observability/mfa-telemetry.js';
+import { validateMfaOptions } from './options/mfa-options.validation.js';
 
-/** One view of the settings per consumer: the guard and the resolver never see the credentials. */
+/** One view of the settings per consumer: the guard, the engine and the resolver never see the credentials. */
 const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
   provide: token,
   useFactory: pick,
@@ -51,17 +52,14 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     view(MFA_GUARD_SETTINGS, (s) => s.guard),
     view(MFA_LOOKUP_SETTINGS, (s) => s.lookup),
     view(MFA_TELEMETRY_SETTINGS, (s) => s.telemetry),
+    view(MFA_BINDING_CACHE, (s) => s.lookup.cache.store ?? null),
     MfaTelemetry,
-    {
-      provide: MFA_BINDING_CACHE,
-      useFactory: ({ cache }: MfaLookupSettings) => cache.store ?? new InMemoryMfaBindingCache(cache.maxEntries),
-      inject: [MFA_LOOKUP_SETTINGS],
-    },
     GenAuthHttpClient,
     MfaManagementService,
     MfaBindingResolver,
+    MfaDecisionEngine,
     MfaRouteAudit,
   ],
-  exports: [MfaManagementService, MfaBindingResolver, MfaTelemetry, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
+  exports: [MfaManagementService, MfaBindingResolver, MfaDecisionEngine, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
 })
 export class MfaModule extends ConfigurableMfaModule {}

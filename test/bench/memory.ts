@@ -1,9 +1,10 @@
 /**
- * Heap growth of the guard's default cache per 100,000 cached users, and whether its bound holds.
+ * Heap growth of the guard's in-memory level per 100,000 cached users, and whether its bound holds.
  * Run with --expose-gc (run.ts does). Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
-import { InMemoryMfaBindingCache } from 'nestjs-genauth-mfa';
+// The in-memory level is internal: the bench reads it from the built package's own file.
+import { BindingMemory } from '../../lib/dist/bindings/binding-memory.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -14,12 +15,12 @@ function settle(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const cache = new InMemoryMfaBindingCache(USERS);
+const cache = new BindingMemory(USERS);
 const before = settle();
-// Keys as the guard builds them: `<userIdType>:<userId>`, with 24-hex user IDs like GenAuth's.
-for (let i = 0; i < USERS; i++) cache.set(`user_id:${randomBytes(12).toString('hex')}`, i & 15, 600_000);
+// 24-hex user IDs like GenAuth's.
+for (let i = 0; i < USERS; i++) cache.setUser('user_id', randomBytes(12).toString('hex'), i & 15, 600_000);
 const after = settle();
-for (let i = 0; i < USERS / 2; i++) cache.set(`user_id:overflow-${i}`, 1, 600_000);
+for (let i = 0; i < USERS / 2; i++) cache.setUser('user_id', `overflow-${i}`, 1, 600_000);
 console.log(
   JSON.stringify({
     users: USERS,

@@ -10,7 +10,7 @@ import {
   type MfaGuardSettings,
   type MfaModuleOptions,
 } from 'nestjs-genauth-mfa';
-import { validateMfaOptions } from '../../lib/src/mfa-options.validation.js';
+import { validateMfaOptions } from '../../lib/src/options/mfa-options.validation.js';
 
 const SECRET = 'super-secret-value-123';
 const base: MfaModuleOptions = { accessKeyId: 'ak', accessKeySecret: SECRET };

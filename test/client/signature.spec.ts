@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalResource, encodeQuery, hmacSha1Base64, stringToSign } from '../../lib/src/client/signature.js';
 import { signatureHeaders } from '../../lib/src/client/request-signer.js';
-import { validateMfaOptions } from '../../lib/src/mfa-options.validation.js';
+import { validateMfaOptions } from '../../lib/src/options/mfa-options.validation.js';
 import { loadSignatureVectors, loadWireCaptures } from '../support/fixtures.js';
 
 const vectors = loadSignatureVectors();

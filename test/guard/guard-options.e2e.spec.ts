@@ -5,7 +5,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MFA_GUARD_SETTINGS,
-  MfaBindingResolver,
+  MfaDecisionEngine,
   MfaGuard,
   MfaPolicy,
   MfaPolicyError,
@@ -162,7 +162,7 @@ describe('guard options', () => {
         return context.getType<string>() === 'kafka-like' ? context.getArgByIndex(0) : super.getRequest(context);
       }
     }
-    const deps = [app.app.get(Reflector), app.app.get(MFA_GUARD_SETTINGS), app.app.get(MfaBindingResolver)] as const;
+    const deps = [app.app.get(Reflector), app.app.get(MFA_GUARD_SETTINGS), app.app.get(MfaDecisionEngine)] as const;
     const Plain = RequireMfaBound('TOTP');
     const plain = new Plain(...deps);
     const custom = new CustomMfaGuard(...deps);

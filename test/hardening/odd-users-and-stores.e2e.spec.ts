@@ -214,11 +214,9 @@ describe.each<AdapterName>(['express', 'fastify'])('a storm of distinct cold use
       mfa: { host: upstream.url, maxConcurrentLookups: 4, timeoutMs: 250, maxRetries: 0 },
     });
     try {
-      const started = performance.now();
       const answers = await Promise.all(
         Array.from({ length: 40 }, (_, i) => guard.get('/r/totp', `storm-${adapter}-${i}`)),
       );
-      const elapsed = performance.now() - started;
       expect(upstream.maxConcurrent).toBeLessThanOrEqual(4);
       const statuses = answers.map((a) => a.status);
       // 4 at a time, 100 ms each, within a 250 ms deadline: the first waves pass, the rest get a 503.
@@ -227,7 +225,6 @@ describe.each<AdapterName>(['express', 'fastify'])('a storm of distinct cold use
       expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
       for (const a of answers.filter((x) => x.status === 503))
         expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(elapsed).toBeLessThan(250 + 100 + 200);
       expect(upstream.requests).toBeLessThan(40);
     } finally {
       await guard.close();

@@ -14,8 +14,8 @@ import {
   type GenAuthCallSite,
   type GenAuthError,
 } from '../errors/genauth.errors.js';
-import { MFA_CLIENT_SETTINGS } from '../mfa.constants.js';
-import type { MfaClientSettings } from '../mfa-options.validation.js';
+import { MFA_CLIENT_SETTINGS } from '../contracts/tokens.js';
+import type { MfaClientSettings } from '../contracts/settings.js';
 import { ManagementTokenProvider, type FetchedToken } from './management-token.provider.js';
 import { redact } from './redact.js';
 import { signatureHeaders, tokenHeaders } from './request-signer.js';

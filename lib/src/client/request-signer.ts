@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MfaClientSettings } from '../mfa-options.validation.js';
-import { SDK_VERSION } from '../mfa.constants.js';
+import type { MfaClientSettings } from '../contracts/settings.js';
+import { SDK_VERSION } from '../contracts/version.js';
 import { hmacSha1Base64, stringToSign, type SignedParams } from './signature.js';
 
 /** The headers of a signature-mode request (docs/wire-protocol.md), `authorization` included. */

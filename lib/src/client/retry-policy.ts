@@ -1,3 +1,5 @@
+import { MAX_RETRY_AFTER_SECONDS } from '../contracts/limits.js';
+
 /** Delay before retry number `attempt` (0-based): full jitter over an exponential ceiling. */
 export function backoffDelayMs(
   attempt: number,
@@ -6,15 +8,6 @@ export function backoffDelayMs(
   random: () => number = Math.random,
 ): number {
   return Math.min(maxMs, Math.floor(random() * baseMs * 2 ** attempt));
-}
-
-/** Longest wait the library relays or honors, in seconds: an hour. Longer `Retry-After`s are cut to it. */
-export const MAX_RETRY_AFTER_SECONDS = 3600;
-
-/** A wait in seconds as a whole number from 1 to {@link MAX_RETRY_AFTER_SECONDS}. */
-export function clampRetryAfterSeconds(seconds: number): number {
-  if (!(seconds > 1)) return 1;
-  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.ceil(seconds));
 }
 
 /**

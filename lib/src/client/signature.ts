@@ -1,15 +1,10 @@
 import { createHmac } from 'node:crypto';
+import type { SignatureFlavor } from '../contracts/settings.js';
 
 /** Parameters that take part in a signature: a GET query object or a POST body's top-level keys. */
 export type SignedParams = Readonly<Record<string, unknown>>;
 
-/** Header names and scheme word of one signature flavor. */
-export interface SignatureFlavor {
-  /** Prefix of the signed headers: `x-genauth-` or `x-authing-`. */
-  readonly headerPrefix: 'x-genauth-' | 'x-authing-';
-  /** Word before `<accessKeyId>:<signature>` in `authorization`: `GenAuth` or `authing`. */
-  readonly scheme: 'GenAuth' | 'authing';
-}
+export type { SignatureFlavor };
 
 export const AUTHING_FLAVOR: SignatureFlavor = { headerPrefix: 'x-authing-', scheme: 'authing' };
 export const GENAUTH_FLAVOR: SignatureFlavor = { headerPrefix: 'x-genauth-', scheme: 'GenAuth' };

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { USER_ID_MAX_LENGTH, USER_ID_TYPES, type UserIdType } from './user-id-type.js';
+import { USER_ID_MAX_LENGTH, USER_ID_TYPES, type UserIdType } from '../contracts/user-ref.js';
 import { MfaTriggerDataDto } from './mfa-trigger-data.dto.js';
 
 /** Arguments naming one user: `userId` and how to read it. */

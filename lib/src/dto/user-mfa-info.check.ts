@@ -1,6 +1,6 @@
 import type { DtoFailure } from './dto-validation.js';
 import { BINDING_VALUES } from './mfa-response.dto.js';
-import { USER_ID_MAX_LENGTH, USER_ID_TYPES } from './user-id-type.js';
+import { userRefProblem } from '../contracts/user-ref.js';
 
 // getUserMfaInfo runs on every cold lookup of the guard. Its two checks are written out here rather than
 // run through class-transformer and class-validator, which cost as much CPU as the rest of the call;
@@ -8,20 +8,10 @@ import { USER_ID_MAX_LENGTH, USER_ID_TYPES } from './user-id-type.js';
 
 type Checked<T> = { ok: true; value: T } | { ok: false; failure: DtoFailure };
 
-/** The checks of `MfaUserRefDto`: `userId` a non-empty string of at most 512 characters, a known `userIdType`. */
+/** The checks of `MfaUserRefDto` (`userRefProblem`, the library's one copy of the id rules). */
 export function checkUserRef(plain: unknown): Checked<{ userId: string; userIdType?: string }> {
-  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
-    return { ok: false, failure: { field: '(root)', detail: 'must be an object' } };
-  }
-  const { userId, userIdType } = plain as { userId?: unknown; userIdType?: unknown };
-  if (typeof userId !== 'string') return fail('userId', 'userId must be a string');
-  if (userId === '') return fail('userId', 'userId should not be empty');
-  if (userId.length > USER_ID_MAX_LENGTH) {
-    return fail('userId', `userId must be shorter than or equal to ${USER_ID_MAX_LENGTH} characters`);
-  }
-  if (userIdType !== undefined && userIdType !== null && !USER_ID_TYPES.includes(userIdType as never)) {
-    return fail('userIdType', `userIdType must be one of the following values: ${USER_ID_TYPES.join(', ')}`);
-  }
+  const problem = userRefProblem(plain);
+  if (problem) return { ok: false, failure: problem };
   return { ok: true, value: plain as { userId: string; userIdType?: string } };
 }
 

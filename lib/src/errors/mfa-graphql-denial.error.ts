@@ -1,5 +1,5 @@
 import { IntrinsicException } from '@nestjs/common';
-import type { MfaDenial } from '../guard/mfa-denial.js';
+import type { MfaDenial } from '../contracts/denial.js';
 
 /**
  * A denial in a GraphQL operation. GraphQL servers turn it into an entry of `errors` whose `extensions`

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { MfaDenial } from '../contracts/denial.js';
 
 /** 401 `MFA_USER_UNRESOLVED`: the request carries no user the guard can check. */
 export class MfaUserUnresolvedException extends HttpException {
@@ -37,4 +38,11 @@ export class MfaEnrollmentRedirectException extends HttpException {
   ) {
     super(body, HttpStatus.SEE_OTHER);
   }
+}
+
+/** The HTTP exception of a denial (the 303 redirect aside). */
+export function mfaHttpException(denial: MfaDenial, body: object): HttpException {
+  if (denial.code === 'MFA_USER_UNRESOLVED') return new MfaUserUnresolvedException(body);
+  if (denial.code === 'MFA_NOT_BOUND') return new MfaNotBoundException(body);
+  return new MfaUnavailableException(body, denial.retryAfterSeconds);
 }

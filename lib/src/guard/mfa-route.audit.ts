@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { routeConflicts } from './mfa-route-policy.js';
+import { routeConflicts } from '../policy/route-declarations.js';
 
 // Handlers already reported, per application (its DiscoveryService), so that an MfaModule imported in
 // several places warns once per route.

@@ -1,4 +1,5 @@
-import type { CircuitState } from '../guard/circuit-breaker.js';
+import type { CircuitState } from '../contracts/decision.js';
+import type { RouteDecisionCounts } from '../contracts/route.js';
 
 /** Names of the metrics (OpenTelemetry), their attributes and their values. */
 export const MFA_METRICS = {
@@ -7,13 +8,6 @@ export const MFA_METRICS = {
   cacheRequests: 'genauth.mfa.cache.requests',
   breakerState: 'genauth.mfa.circuit_breaker.state',
 } as const;
-
-/** The counts behind the decision counter for one route of one guard. */
-export interface RouteDecisionCounts {
-  /** `anyOf(TOTP)`, `allOf(EMAIL,SMS)`, or `dynamic` for a policy function. */
-  readonly policy: string;
-  allowed: number;
-}
 
 /** What the resolver counts for the metrics. */
 export interface LookupCounts {

@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { CircuitState } from '../guard/circuit-breaker.js';
-import { LIBRARY_VERSION, MFA_TELEMETRY_SETTINGS } from '../mfa.constants.js';
-import type { MfaTelemetrySettings } from '../mfa-options.validation.js';
-import { importOptional } from '../optional-import.js';
-import { MFA_DECISION_EVENT, type MfaDecisionEvent, type MfaDecisionOutcome } from './mfa-decision.event.js';
-import { registerMetrics, type LookupCounts, type OpenTelemetryApi, type RouteDecisionCounts } from './mfa-metrics.js';
+import {
+  MFA_DECISION_EVENT,
+  type CircuitState,
+  type MfaDecisionEvent,
+  type MfaDecisionOutcome,
+} from '../contracts/decision.js';
+import type { RouteDecisionCounts } from '../contracts/route.js';
+import type { MfaTelemetrySettings } from '../contracts/settings.js';
+import { MFA_TELEMETRY_SETTINGS } from '../contracts/tokens.js';
+import { LIBRARY_VERSION } from '../contracts/version.js';
+import { importOptional } from '../util/optional-import.js';
+import { registerMetrics, type LookupCounts, type OpenTelemetryApi } from './mfa-metrics.js';
 
 interface EventEmitterLike {
   emit(event: string, payload: unknown): unknown;

@@ -1,6 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import { ApiResponse, DECORATORS } from '@nestjs/swagger';
-import { MFA_SKIP_METADATA } from '../mfa.constants.js';
+import { MFA_METADATA } from '../contracts/tokens.js';
 import { MFA_RESPONSES } from './mfa-response.schemas.js';
 
 /** Options of {@link ApiMfaResponses}. */
@@ -41,13 +41,13 @@ export function ApiMfaResponses(options: ApiMfaResponsesOptions = {}): ClassDeco
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
     if (key !== undefined && descriptor !== undefined) return document(target, key, descriptor);
     const controller = target as { prototype: object };
-    const controllerSkip = reflector.get<boolean | undefined>(MFA_SKIP_METADATA, controller as never);
+    const controllerSkip = reflector.get<boolean | undefined>(MFA_METADATA.skip, controller as never);
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
       const method = Object.getOwnPropertyDescriptor(controller.prototype, name);
       if (name === 'constructor' || typeof method?.value !== 'function') continue;
       const handler = method.value as () => unknown;
       if (reflector.get(PATH_METADATA, handler) === undefined) continue;
-      if ((reflector.get<boolean | undefined>(MFA_SKIP_METADATA, handler) ?? controllerSkip) === true) continue;
+      if ((reflector.get<boolean | undefined>(MFA_METADATA.skip, handler) ?? controllerSkip) === true) continue;
       document(controller.prototype, name, method);
     }
   };

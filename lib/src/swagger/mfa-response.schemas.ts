@@ -1,5 +1,5 @@
 import type { ApiResponseOptions, SchemaObject } from '@nestjs/swagger';
-import { MFA_FACTORS } from '../mfa-factor.js';
+import { MFA_FACTORS } from '../contracts/mfa-factor.js';
 
 const factors: SchemaObject = { type: 'array', items: { type: 'string', enum: [...MFA_FACTORS] } };
 const base = (statusCode: number, code: string) => ({

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { MFA_BINDING_CACHE, type MfaBindingCache } from '../cache/mfa-binding-cache.interface.js';
-import { RedisMfaBindingCache } from '../cache/redis/redis-mfa-binding.cache.js';
+import { MfaBindingResolver } from '../bindings/mfa-binding.resolver.js';
+import { isCredentialApiCode } from '../contracts/api-codes.js';
 import { GenAuthApiError, isGenAuthUnavailable } from '../errors/genauth.errors.js';
-import { MfaBindingResolver } from '../guard/mfa-binding.resolver.js';
-import { MfaManagementService } from '../mfa-management.service.js';
+import { MfaManagementService } from '../management/mfa-management.service.js';
 
 /** Options of {@link MfaHealthIndicator.isHealthy}. */
 export interface MfaHealthOptions {
@@ -19,8 +18,6 @@ interface Probe {
 
 // An identifier no pool holds: GenAuth answers "user not found", which proves it signed and answered.
 const PROBE_USER_ID = 'nestjs-genauth-mfa-health-probe';
-// Signature and credential errors: GenAuth answered, but refuses this app's key.
-const CREDENTIAL_ERRORS = new Set([1300, 1301, 1302, 1303, 1304, 1305, 1306]);
 
 /**
  * A `@nestjs/terminus` health indicator: GenAuth reachable (a cheap signed call, where "user not found"
@@ -43,7 +40,6 @@ export class MfaHealthIndicator {
     private readonly indicators: HealthIndicatorService,
     private readonly service: MfaManagementService,
     private readonly bindings: MfaBindingResolver,
-    @Inject(MFA_BINDING_CACHE) private readonly cache: MfaBindingCache,
   ) {}
 
   /** `up` when GenAuth answers; `down` (terminus answers 503) when it cannot, or refuses the key. */
@@ -53,11 +49,12 @@ export class MfaHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
     const { reachable, latencyMs, error } = await this.ask(options.intervalMs ?? 10_000);
+    const store = this.bindings.storeHealth();
     const details = {
       reachable,
       latencyMs,
       circuit: this.bindings.circuitState,
-      ...(this.cache instanceof RedisMfaBindingCache ? { store: this.cache.isDown ? 'down' : 'up' } : {}),
+      ...(store ? { store: store.status } : {}),
       ...(error ? { error } : {}),
     };
     return reachable ? session.up(details) : session.down(details);
@@ -71,7 +68,7 @@ export class MfaHealthIndicator {
       () => ({ reachable: true, latencyMs: Math.round(performance.now() - started) }),
       (error: unknown) => {
         const latencyMs = Math.round(performance.now() - started);
-        const refused = error instanceof GenAuthApiError && CREDENTIAL_ERRORS.has(error.apiCode ?? 0);
+        const refused = error instanceof GenAuthApiError && isCredentialApiCode(error.apiCode);
         if (!refused && !isGenAuthUnavailable(error) && error instanceof GenAuthApiError) {
           return { reachable: true, latencyMs };
         }

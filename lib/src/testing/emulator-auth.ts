@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hmacSha1Base64, stringToSign, type SignedParams } from '../client/signature.js';
+import { GENAUTH_API_CODES } from '../contracts/api-codes.js';
 
 /** A refused request: the body fields of the error envelope. */
 export interface AuthFailure {
@@ -8,20 +9,8 @@ export interface AuthFailure {
   readonly message: string;
 }
 
-/** apiCodes of docs/wire-protocol.md, plus 1310 (the emulator's own) for a rejected management token. */
-export const API_CODES = {
-  BAD_SIGNATURE: 1300,
-  BAD_SIGNATURE_METHOD: 1301,
-  BAD_SIGNATURE_VERSION: 1302,
-  UNPARSABLE_DATE: 1303,
-  MISSING_DATE: 1304,
-  DATE_SKEW: 1305,
-  NONCE_REPLAYED: 1306,
-  TOKEN_REJECTED: 1310,
-  USER_NOT_FOUND: 2004,
-  APP_NOT_FOUND: 2011,
-  USER_POOL_NOT_FOUND: 2224,
-} as const;
+/** The apiCodes the emulator answers with: GenAuth's (`GENAUTH_API_CODES`, also exported from the core). */
+export const API_CODES = GENAUTH_API_CODES;
 
 function fail(statusCode: number, apiCode: number, message: string): AuthFailure {
   return { statusCode, apiCode, message };

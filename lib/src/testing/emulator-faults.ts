@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { send } from './emulator-http.js';
+
 /** A failure the emulator injects into one endpoint's answers, for tests. */
 export interface EmulatorFault {
   /** Wait this long before answering (or failing). */
@@ -47,4 +51,39 @@ export class FaultTable {
     }
     return fault;
   }
+}
+
+/**
+ * Answers a request as a fault says, after its latency: a dropped connection, a 429 with `Retry-After`,
+ * an HTTP error status or a malformed body. Resolves to whether it answered (false: answer normally).
+ */
+export async function applyFault(
+  fault: EmulatorFault | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  if (!fault) return false;
+  if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.drop) {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.rateLimitRetryAfterSeconds !== undefined) {
+    const body = { statusCode: 429, message: 'Too Many Requests', requestId: randomUUID() };
+    send(res, 429, body, { 'retry-after': String(fault.rateLimitRetryAfterSeconds) });
+    return true;
+  }
+  if (fault.httpStatus !== undefined) {
+    send(res, fault.httpStatus, { statusCode: fault.httpStatus, message: 'emulated failure', requestId: randomUUID() });
+    return true;
+  }
+  if (fault.malformed === 'truncated') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusCode":200,"data":{"totpSta');
+    return true;
+  }
+  if (fault.malformed === 'wrong-shape') {
+    send(res, 200, { statusCode: 200, message: 'ok', data: { unexpected: [1, 2, 3] } });
+    return true;
+  }
+  return false;
 }

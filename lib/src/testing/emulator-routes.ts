@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { USER_ID_TYPES } from '../dto/user-id-type.js';
-import { toWireName } from '../mfa-factor.js';
-import { API_CODES } from './emulator-auth.js';
+import { toWireName } from '../contracts/mfa-factor.js';
+import { USER_ID_TYPES } from '../contracts/user-ref.js';
+import { API_CODES, type EmulatorAuth } from './emulator-auth.js';
 import type { EmulatedUser, EmulatorState, StoredApplicationMfa } from './emulator-state.js';
 
 /** An HTTP answer: status, JSON body, extra headers. */
@@ -18,6 +18,15 @@ export interface RouteContext {
   /** `x-authing-lang`: messages follow it, as GenAuth's do. */
   readonly english: boolean;
   readonly mfaInfoFormat: 'boolean' | 'string';
+  readonly auth: EmulatorAuth;
+  /** Lifetime of the management tokens it issues, in seconds. */
+  readonly tokenTtlSeconds: number;
+}
+
+/** An endpoint: its handler, and whether a request must carry Management auth (signature or token). */
+export interface EmulatorRoute {
+  readonly signed: boolean;
+  readonly handle: (context: RouteContext) => Answer;
 }
 
 // custom_field lookups are not emulated: their format is unpublished.
@@ -101,11 +110,20 @@ function setMfaStatus(context: RouteContext): Answer {
   return ok({ success: true });
 }
 
-/** The signed endpoints, by `METHOD endpoint`. */
-export const EMULATOR_ROUTES: Readonly<Record<string, (context: RouteContext) => Answer>> = {
-  'GET get-user-mfa-info': mfaInfo,
-  'GET get-mfa-trigger-data': triggerData,
-  'GET get-mfa-status': mfaStatus,
-  'POST set-mfa-status': setMfaStatus,
-  'GET get-global-mfa-settings': () => ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] }),
+function managementToken({ auth, params, tokenTtlSeconds }: RouteContext): Answer {
+  const issued = auth.issueToken(params['accessKeyId'], params['accessKeySecret'], tokenTtlSeconds);
+  if ('apiCode' in issued) return error(issued.statusCode, issued.apiCode, issued.message);
+  return ok({ access_token: issued.token, expires_in: tokenTtlSeconds });
+}
+
+const signed = (handle: (context: RouteContext) => Answer): EmulatorRoute => ({ signed: true, handle });
+
+/** The endpoints, by `METHOD endpoint`. */
+export const EMULATOR_ROUTES: Readonly<Record<string, EmulatorRoute>> = {
+  'POST get-management-token': { signed: false, handle: managementToken },
+  'GET get-user-mfa-info': signed(mfaInfo),
+  'GET get-mfa-trigger-data': signed(triggerData),
+  'GET get-mfa-status': signed(mfaStatus),
+  'POST set-mfa-status': signed(setMfaStatus),
+  'GET get-global-mfa-settings': signed(() => ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] })),
 };

@@ -1,5 +1,5 @@
 import { EmulatorSeedError } from '../errors/emulator-seed.error.js';
-import type { MfaFactor } from '../mfa-factor.js';
+import type { MfaFactor } from '../contracts/mfa-factor.js';
 
 /** A user of the emulated pool. */
 export interface EmulatorSeedUser {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MfaFactor } from '../mfa-factor.js';
+import type { MfaFactor } from '../contracts/mfa-factor.js';
 import type { EmulatorSeedApplication, EmulatorSeedUser } from './emulator-seed.js';
 
 /** One `applicationMfa` entry as stored and sent (wire names: `OTP` for TOTP). */

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MfaFactor } from '../mfa-factor.js';
+import type { MfaFactor } from '../contracts/mfa-factor.js';
 import { EmulatorAuth } from './emulator-auth.js';
-import { FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
+import { applyFault, FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
+import { BodyTooLarge, headerRecord, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
 import {
   parseEmulatorSeed,
   type EmulatorCredentials,
@@ -11,7 +12,7 @@ import {
   type EmulatorSeedApplication,
   type EmulatorSeedUser,
 } from './emulator-seed.js';
-import { EMULATOR_ROUTES, error, ok, type Answer } from './emulator-routes.js';
+import { EMULATOR_ROUTES, error, type Answer } from './emulator-routes.js';
 import { EmulatorState } from './emulator-state.js';
 
 /** Options of {@link GenAuthEmulator}. */
@@ -182,9 +183,8 @@ export class GenAuthEmulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Joined to a fixed origin, so that a target such as `//` or `//host/x` stays a path.
-    const url = URL.canParse(`http://emulator${req.url ?? '/'}`)
-      ? new URL(`http://emulator${req.url ?? '/'}`)
-      : undefined;
+    const target = `http://emulator${req.url ?? '/'}`;
+    const url = URL.canParse(target) ? new URL(target) : undefined;
     if (!url) return send(res, 400, { statusCode: 400, message: 'bad request target' });
     const endpoint = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3/'.length) : url.pathname;
     this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
@@ -199,36 +199,7 @@ export class GenAuthEmulator {
       res.destroy();
       return;
     }
-    const fault = this.faults.take(endpoint);
-    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-    if (fault?.drop) {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.rateLimitRetryAfterSeconds !== undefined) {
-      return send(
-        res,
-        429,
-        { statusCode: 429, message: 'Too Many Requests', requestId: randomUUID() },
-        {
-          'retry-after': String(fault.rateLimitRetryAfterSeconds),
-        },
-      );
-    }
-    if (fault?.httpStatus !== undefined) {
-      return send(res, fault.httpStatus, {
-        statusCode: fault.httpStatus,
-        message: 'emulated failure',
-        requestId: randomUUID(),
-      });
-    }
-    if (fault?.malformed === 'truncated') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusCode":200,"data":{"totpSta');
-      return;
-    }
-    if (fault?.malformed === 'wrong-shape') {
-      return send(res, 200, { statusCode: 200, message: 'ok', data: { unexpected: [1, 2, 3] } });
-    }
+    if (await applyFault(this.faults.take(endpoint), req, res)) return;
     const answer = this.answer(req, url, endpoint, raw);
     send(res, answer.statusCode, answer.body, answer.headers);
   }
@@ -249,64 +220,20 @@ export class GenAuthEmulator {
     } else {
       params = Object.fromEntries(url.searchParams);
     }
-    if (endpoint === 'get-management-token' && method === 'POST') {
-      const issued = this.auth.issueToken(
-        params['accessKeyId'],
-        params['accessKeySecret'],
-        this.options.tokenTtlSeconds ?? 7200,
-      );
-      if ('apiCode' in issued) return error(issued.statusCode, issued.apiCode, issued.message);
-      return ok({ access_token: issued.token, expires_in: this.options.tokenTtlSeconds ?? 7200 });
-    }
     const route = EMULATOR_ROUTES[`${method} ${endpoint}`];
     if (!route) return { statusCode: 404, body: { statusCode: 404, message: `no route ${method} ${url.pathname}` } };
-    const failure = this.auth.verify(
-      method,
-      url.pathname,
-      headerRecord(req),
-      Object.keys(params).length ? params : undefined,
-    );
-    if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
-    return route({ state: this.state, params, english, mfaInfoFormat: this.options.mfaInfoFormat ?? 'boolean' });
-  }
-}
-
-function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function headerRecord(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
-const MAX_BODY_BYTES = 1_048_576;
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // An oversized body is read to its end and dropped, so that the client gets the 413 rather than a reset.
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else chunks.length = 0;
+    if (route.signed) {
+      const signed = Object.keys(params).length ? params : undefined;
+      const failure = this.auth.verify(method, url.pathname, headerRecord(req), signed);
+      if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
+    }
+    return route.handle({
+      state: this.state,
+      params,
+      english,
+      mfaInfoFormat: this.options.mfaInfoFormat ?? 'boolean',
+      auth: this.auth,
+      tokenTtlSeconds: this.options.tokenTtlSeconds ?? 7200,
     });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
+  }
 }

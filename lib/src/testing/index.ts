@@ -1,11 +1,6 @@
 export { GenAuthEmulator, type GenAuthEmulatorOptions } from './genauth-emulator.js';
-export {
-  parseEmulatorSeed,
-  type EmulatorCredentials,
-  type EmulatorSeed,
-  type EmulatorSeedApplication,
-  type EmulatorSeedUser,
-} from './emulator-seed.js';
+// The seed's format: its types and its parser.
+export * from './emulator-seed.js';
 export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 export { API_CODES } from './emulator-auth.js';
 export { DEMO_SEED } from './demo-seed.js';

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import { GenAuthHttpClient } from '../client/genauth-http.client.js';
+import {
+  FACTOR_BIT,
+  factorsOfMask,
+  fromWireName,
+  MFA_FACTORS,
+  toWireName,
+  type MfaFactor,
+} from '../contracts/mfa-factor.js';
+import type { MfaServiceSettings } from '../contracts/settings.js';
+import { MFA_SERVICE_SETTINGS } from '../contracts/tokens.js';
+import type { MfaUserRef, UserIdType } from '../contracts/user-ref.js';
+import { toValidDto } from '../dto/dto-validation.js';
+import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, MfaUserRefDto } from '../dto/mfa-request.dto.js';
+import { IsSuccessDto } from '../dto/mfa-response.dto.js';
+import { checkUserMfaInfo, checkUserRef, type CheckedMfaInfo } from '../dto/user-mfa-info.check.js';
+import { MfaTriggerDataDto } from '../dto/mfa-trigger-data.dto.js';
+import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from '../errors/genauth.errors.js';
+import type {
+  GetMfaTriggerDataArgs,
+  MfaTriggerData,
+  SetMfaStatusResult,
+  SetUsersMfaStatusArgs,
+  UserMfaInfo,
+} from './mfa-management.types.js';
+
+/** The field of get-user-mfa-info that says whether each factor is bound. */
+const STATUS_FIELD: Readonly<Record<MfaFactor, keyof CheckedMfaInfo>> = {
+  EMAIL: 'emailMfaStatus',
+  SMS: 'smsMfaStatus',
+  TOTP: 'totpStatus',
+  FACE: 'faceMfaStatus',
+};
+
+const MFA_INFO: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-user-mfa-info' };
+const TRIGGER_DATA: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-trigger-data' };
+const MFA_STATUS: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-status' };
+const SET_MFA_STATUS: GenAuthCallSite = { method: 'POST', path: '/api/v3/set-mfa-status' };
+
+/**
+ * The GenAuth Management API's MFA methods. Arguments are validated before anything is sent (a bad call
+ * throws {@link GenAuthValidationError} and reaches no server); answers are validated before use (a body
+ * that does not match throws {@link GenAuthInvalidResponseError}); failures are typed {@link GenAuthError}s.
+ */
+@Injectable()
+export class MfaManagementService {
+  private readonly changeListeners = new Set<(user: Required<MfaUserRef>) => void>();
+
+  /** @internal Nest creates it; its client and settings view are not public. */
+  constructor(
+    private readonly client: GenAuthHttpClient,
+    @Inject(MFA_SERVICE_SETTINGS) private readonly options: MfaServiceSettings,
+  ) {}
+
+  /**
+   * A user's MFA binding info (`GET /api/v3/get-user-mfa-info`).
+   * @example const { bound } = await mfa.getUserMfaInfo({ userId: 'alice@example.com', userIdType: 'email' });
+   */
+  async getUserMfaInfo(args: MfaUserRef): Promise<UserMfaInfo> {
+    const ref = checkUserRef(this.withDefaults(args));
+    if (!ref.ok) throw new GenAuthValidationError(MFA_INFO, ref.failure.field, ref.failure.detail);
+    const { userId, userIdType } = ref.value;
+    const data = await this.client.call('GET', MFA_INFO.path, { userId, userIdType });
+    const checked = checkUserMfaInfo(data);
+    if (!checked.ok) {
+      throw new GenAuthInvalidResponseError(MFA_INFO, `data.${checked.failure.field} ${checked.failure.detail}`);
+    }
+    const info = checked.value;
+    let mask = 0;
+    for (const factor of MFA_FACTORS) if (isOn(info[STATUS_FIELD[factor]])) mask |= FACTOR_BIT[factor];
+    const boundFactors = factorsOfMask(mask);
+    const bound = { EMAIL: false, SMS: false, TOTP: false, FACE: false } as Record<MfaFactor, boolean>;
+    for (const factor of boundFactors) bound[factor] = true;
+    return {
+      totpStatus: info.totpStatus,
+      faceMfaStatus: info.faceMfaStatus,
+      smsMfaStatus: info.smsMfaStatus,
+      emailMfaStatus: info.emailMfaStatus,
+      bound,
+      boundFactors,
+    };
+  }
+
+  /** A user's MFA trigger data under an application. `appId` defaults to the module's `appId`. */
+  async getMfaTriggerData(args: GetMfaTriggerDataArgs): Promise<MfaTriggerData> {
+    const withApp = { ...this.withDefaults(args), appId: args?.appId ?? this.options.appId };
+    const { appId, userId, userIdType } = this.validArgs(TRIGGER_DATA, GetMfaTriggerDataDto, withApp);
+    const data = await this.client.call('GET', TRIGGER_DATA.path, { appId, userId, userIdType });
+    return readTriggerData(TRIGGER_DATA, data);
+  }
+
+  /** A user's MFA status, i.e. the stored trigger data (`GET /api/v3/get-mfa-status`). */
+  async getUserMfaStatus(args: MfaUserRef): Promise<MfaTriggerData> {
+    const { userId, userIdType } = this.validArgs(MFA_STATUS, MfaUserRefDto, this.withDefaults(args));
+    const data = await this.client.call('GET', MFA_STATUS.path, { userId, userIdType });
+    return readTriggerData(MFA_STATUS, data);
+  }
+
+  /** The same call as {@link getUserMfaStatus}, under the other name the API documents. */
+  getUsersMfaStatus(args: MfaUserRef): Promise<MfaTriggerData> {
+    return this.getUserMfaStatus(args);
+  }
+
+  /**
+   * Stores a user's MFA trigger data (`POST /api/v3/set-mfa-status`). On success the guard's cached binding of that
+   * (`userIdType`, `userId`) is dropped. Never retried: a POST that may have reached GenAuth is not repeated.
+   */
+  async setUsersMfaStatus(args: SetUsersMfaStatusArgs): Promise<SetMfaStatusResult> {
+    const plain = this.withDefaults(args);
+    const { userId, userIdType } = this.validArgs(SET_MFA_STATUS, SetUsersMfaStatusDto, plain);
+    const given = plain.mfaTriggerData;
+    const mfaTriggerData = {
+      ...given,
+      applicationMfa: given.applicationMfa.map((entry) => ({ ...entry, mfaPolicy: toWireName(entry.mfaPolicy) })),
+    };
+    const data = await this.client.call('POST', SET_MFA_STATUS.path, { userId, userIdType, mfaTriggerData });
+    const result = validResponse(SET_MFA_STATUS, IsSuccessDto, data);
+    if (result.success) for (const listener of this.changeListeners) listener({ userId, userIdType });
+    return { success: result.success };
+  }
+
+  /**
+   * Calls `listener` after each successful {@link setUsersMfaStatus}. Returns a function that removes it.
+   * The guard's binding cache subscribes here.
+   */
+  onStatusChanged(listener: (user: Required<MfaUserRef>) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private withDefaults<T extends MfaUserRef>(args: T): T & { userIdType: UserIdType } {
+    if (args === null || typeof args !== 'object') return args;
+    return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
+  }
+
+  private validArgs<T extends MfaUserRefDto>(
+    site: GenAuthCallSite,
+    type: ClassConstructor<T>,
+    args: unknown,
+  ): T & { userIdType: UserIdType } {
+    const checked = toValidDto(type, args);
+    if (!checked.ok) throw new GenAuthValidationError(site, checked.failure.field, checked.failure.detail);
+    return checked.value as T & { userIdType: UserIdType };
+  }
+}
+
+function isOn(value: boolean | string): boolean {
+  return value === true || value === 'enabled';
+}
+
+function validResponse<T extends object>(site: GenAuthCallSite, type: ClassConstructor<T>, data: unknown): T {
+  const checked = toValidDto(type, data);
+  if (!checked.ok) {
+    throw new GenAuthInvalidResponseError(site, `data.${checked.failure.field} ${checked.failure.detail}`);
+  }
+  return checked.value;
+}
+
+function readTriggerData(site: GenAuthCallSite, data: unknown): MfaTriggerData {
+  const source = data as { applicationMfa?: unknown } | null;
+  // Some published answers carry one object instead of a list.
+  const listed =
+    source &&
+    typeof source === 'object' &&
+    source.applicationMfa &&
+    typeof source.applicationMfa === 'object' &&
+    !Array.isArray(source.applicationMfa)
+      ? { ...source, applicationMfa: [source.applicationMfa] }
+      : data;
+  const dto = validResponse(site, MfaTriggerDataDto, listed);
+  return {
+    ...dto,
+    applicationMfa: dto.applicationMfa.map((entry) => ({
+      ...entry,
+      mfaPolicy: fromWireName(entry.mfaPolicy),
+    })),
+  };
+}
