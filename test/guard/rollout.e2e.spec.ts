@@ -45,6 +45,9 @@ class RolloutController {
   @UseGuards(RequireMfaBound('TOTP')) @Get('enforced') enforced() {
     return this.ok();
   }
+  @MfaReportOnly(false) @UseGuards(RequireMfaBound('TOTP')) @Get('always') always() {
+    return this.ok();
+  }
   @UseGuards(RequireMfaBound('TOTP')) @Post('enforced') post() {
     return this.ok();
   }
@@ -150,7 +153,8 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
     it('applies to every route with the module option, and a route enforces with @MfaReportOnly(false)', async () => {
       const app = await start({ reportOnly: true });
       expect((await call(app, '/ro/enforced', { user: 'u-none' })).status).toBe(200);
-      expect((await call(app, '/ro/past', { user: 'u-none' })).status).toBe(200);
+      // The route's own date (passed) is more specific than the module's report-only: it is enforced.
+      expect((await call(app, '/ro/past', { user: 'u-none' })).status).toBe(403);
       expect((await call(app, '/ro-ctl/enforced', { user: 'u-none' })).status).toBe(403);
     });
   });
@@ -191,6 +195,8 @@ describe.each<AdapterName>(['express', 'fastify'])('rolling out (%s)', (adapter)
       expect(before.status).toBe(200);
       expect(before.headers.get('mfa-enforce-from')).toBe(end.toISOString());
       expect((await call(app, '/ro/past', { user: 'u-none' })).status).toBe(403);
+      // The route's @MfaReportOnly(false) is more specific than the module's grace period: enforced now.
+      expect((await call(app, '/ro/always', { user: 'u-none' })).status).toBe(403);
       vi.setSystemTime(end);
       expect((await call(app, '/ro/enforced', { user: 'u-none' })).status).toBe(403);
     });

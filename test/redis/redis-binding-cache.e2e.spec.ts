@@ -1,42 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MfaManagementService, RedisMfaBindingCache, type RedisClientLike } from 'nestjs-genauth-mfa';
+import { MfaManagementService, RedisMfaBindingCache } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { startEmulator } from '../support/emulator-app.js';
 import { createGuardApp, type GuardApp } from '../support/guard-app.js';
 import { mfaInfoBody, startHostileUpstream } from '../support/hostile-upstream.js';
+import { connectRedis, within, type ClientKind } from '../support/redis-clients.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-
-type ClientKind = 'ioredis' | 'node-redis';
 
 interface Replica {
   app: GuardApp;
   store: RedisMfaBindingCache;
   close(): Promise<void>;
-}
-
-async function connect(kind: ClientKind, url: string): Promise<{ client: RedisClientLike; quit: () => Promise<void> }> {
-  if (kind === 'ioredis') {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-    client.on('error', () => undefined);
-    return { client, quit: async () => void (await client.quit().catch(() => client.disconnect())) };
-  }
-  const client = createClient({ url, socket: { reconnectStrategy: () => 50 } });
-  client.on('error', () => undefined);
-  await client.connect();
-  return { client, quit: async () => void (await client.quit().catch(() => undefined)) };
-}
-
-/** Polls `check` every 5 ms until it holds or `limitMs` passes; resolves to the time it took, or -1. */
-async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < limitMs) {
-    if (await check()) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return -1;
 }
 
 describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache with %s', (kind) => {
@@ -61,7 +36,7 @@ describe.each<ClientKind>(['ioredis', 'node-redis'])('the Redis binding cache wi
     emulator = await startEmulator();
     const keyPrefix = `test-${randomUUID()}:`;
     for (let i = 0; i < count; i++) {
-      const { client, quit } = await connect(kind, redis.url);
+      const { client, quit } = await connectRedis(kind, redis.url);
       const store = new RedisMfaBindingCache({ client, keyPrefix, localTtlMs: 60_000, timeoutMs: 100 });
       await store.ready();
       const app = await createGuardApp('express', emulator, { mfa: { cache: { store }, ...(host ? { host } : {}) } });

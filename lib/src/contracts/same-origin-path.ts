@@ -17,3 +17,13 @@ export function isSameOriginPath(value: unknown): value is string {
     !UNSAFE_PATH.test(value)
   );
 }
+
+/**
+ * Whether `value` may be sent as a redirect's target: a path on this origin, or an absolute `http(s)://`
+ * URL with a host. Used for `enrollmentUrl`, the option and what a function of it returns.
+ */
+export function isRedirectTarget(value: unknown): value is string {
+  if (isSameOriginPath(value)) return true;
+  if (typeof value !== 'string' || !/^https?:\/\/[^/\\]/i.test(value) || !URL.canParse(value)) return false;
+  return new URL(value).hostname !== '';
+}

@@ -11,6 +11,7 @@ import type { MfaTelemetrySettings } from '../contracts/settings.js';
 import { MFA_TELEMETRY_SETTINGS } from '../contracts/tokens.js';
 import { LIBRARY_VERSION } from '../contracts/version.js';
 import { importOptional } from '../util/optional-import.js';
+import { isThenable } from '../util/thenable.js';
 import { registerMetrics, type LookupCounts, type OpenTelemetryApi } from './mfa-metrics.js';
 
 interface EventEmitterLike {
@@ -34,7 +35,7 @@ export class MfaTelemetry implements OnModuleInit, OnModuleDestroy {
   private readonly breakerStates: (() => CircuitState)[] = [];
   private emitter: EventEmitterLike | undefined;
   private metrics: ReturnType<typeof registerMetrics> | undefined;
-  private listenerFailed = false;
+  private readonly failedKinds = new Set<string>();
 
   constructor(
     @Inject(MFA_TELEMETRY_SETTINGS) private readonly settings: MfaTelemetrySettings,
@@ -89,16 +90,33 @@ export class MfaTelemetry implements OnModuleInit, OnModuleDestroy {
     this.others.set(key, (this.others.get(key) ?? 0) + 1);
   }
 
-  /** Hands a decision to the listeners; a listener that throws is logged once and never fails a request. */
+  /**
+   * Hands a decision to the listeners. A listener's result is not awaited (a slow one adds no latency); a
+   * throw or a rejection never reaches the request, and is logged once per listener and kind of error.
+   */
   decision(event: MfaDecisionEvent): void {
+    const hook = this.settings.onDecision;
+    if (hook) this.notify('onDecision', () => hook(event));
+    const emitter = this.emitter;
+    if (emitter) this.notify('a listener of MFA_DECISION_EVENT', () => emitter.emit(MFA_DECISION_EVENT, event));
+  }
+
+  private notify(listener: string, call: () => unknown): void {
     try {
-      this.settings.onDecision?.(event);
-      this.emitter?.emit(MFA_DECISION_EVENT, event);
+      const result = call();
+      if (isThenable(result)) Promise.resolve(result).catch((error: unknown) => this.listenerFailed(listener, error));
     } catch (error) {
-      if (this.listenerFailed) return;
-      this.listenerFailed = true;
-      this.logger.error(`a decision listener failed (logged once): ${(error as Error).message}`);
+      this.listenerFailed(listener, error);
     }
+  }
+
+  private listenerFailed(listener: string, error: unknown): void {
+    const kind = `${listener}: ${error instanceof Error ? error.name : typeof error}`;
+    // A bounded set: listeners are two, and a listener's kinds of error are few.
+    if (this.failedKinds.has(kind) || this.failedKinds.size >= 100) return;
+    this.failedKinds.add(kind);
+    const detail = error instanceof Error ? error.message : String(error);
+    this.logger.error(`${listener} failed (logged once per kind of failure; the request was answered): ${detail}`);
   }
 
   /** Records an upstream lookup's duration. */

@@ -116,7 +116,8 @@ export interface MfaModuleOptions {
   http?: MfaHttpOptions;
   /**
    * Hears of every decision of the guard (allowed, denied, unavailable, failed open, report-only). Called
-   * synchronously: keep it cheap, and hand slow work off. A listener that throws never fails a request.
+   * synchronously and never awaited: a promise it returns (`audit.write(event)`) adds no latency. A throw
+   * or a rejection never changes an answer nor reaches the process; it is logged once per kind of error.
    */
   onDecision?: MfaDecisionListener;
   /**

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { MfaBindingCache } from '../contracts/binding-store.js';
 import { MAX_RETRY_AFTER_SECONDS, MAX_TIMER_MS } from '../contracts/limits.js';
-import { isSameOriginPath } from '../contracts/same-origin-path.js';
+import { isRedirectTarget } from '../contracts/same-origin-path.js';
 import type { CompiledPolicy } from '../contracts/policy.js';
 import type { MfaHttpOptions, MfaSettings } from '../contracts/settings.js';
 import { USER_ID_TYPES } from '../contracts/user-ref.js';
@@ -148,14 +148,7 @@ function enrollmentUrlOption(value: unknown): MfaModuleOptions['enrollmentUrl'] 
   if (typeof value === 'function') return value as MfaModuleOptions['enrollmentUrl'];
   const url = optionalString(value, 'enrollmentUrl');
   if (url === undefined) return undefined;
-  if (isSameOriginPath(url)) return url;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '') return url;
+  if (isRedirectTarget(url)) return url;
   throw new MfaOptionsError(
     'enrollmentUrl',
     `it must be a path on this origin (/account/mfa) or an http(s) URL (got ${shown(url)})`,

@@ -3,6 +3,7 @@ import type { Reflector } from '@nestjs/core';
 import type { CompiledPolicy } from '../contracts/policy.js';
 import type { MfaGuardSettings } from '../contracts/settings.js';
 import { MFA_METADATA } from '../contracts/tokens.js';
+import { rolloutOf } from './rollout.js';
 
 // Where @UseGuards() keeps its list: the value of Nest's GUARDS_METADATA, stable since Nest 5 and not
 // exported from @nestjs/common's root (a deep import would break under an exports map).
@@ -114,15 +115,19 @@ export function declaredRoute(site: RouteSite, defaults: MfaGuardSettings): Decl
   const targets = [handler, controller];
   const skip = reflector.getAllAndOverride<boolean>(MFA_METADATA.skip, targets) === true;
   const failOpen = reflector.getAllAndOverride<boolean | undefined>(MFA_METADATA.failOpen, targets);
-  const reportOnly = reflector.getAllAndOverride<boolean | undefined>(MFA_METADATA.reportOnly, targets);
-  const enforceFrom = reflector.getAllAndOverride<number | undefined>(MFA_METADATA.enforceFrom, targets);
+  const level = (target: object) => ({
+    reportOnly: reflector.get<boolean | undefined>(MFA_METADATA.reportOnly, target as Type),
+    enforceFrom: reflector.get<number | undefined>(MFA_METADATA.enforceFrom, target as Type),
+  });
+  const module = { reportOnly: defaults.reportOnly, enforceFrom: defaults.enforceFrom };
+  const { reportOnly, enforceFrom } = rolloutOf([level(handler), level(controller), module]);
   return {
     name: `${controller.name}.${handler.name}`,
     policy: skip
       ? undefined
       : routePolicy(reflector, controller, handler, site.guardType, site.guardPolicy, defaults.defaultPolicy),
     failOpen: failOpen ?? defaults.failOpen,
-    reportOnly: reportOnly ?? defaults.reportOnly,
-    enforceFrom: enforceFrom ?? defaults.enforceFrom,
+    reportOnly,
+    enforceFrom,
   };
 }
