@@ -25,6 +25,7 @@ export type {
   ApplicationMfa,
   GetMfaTriggerDataArgs,
   MfaTriggerData,
+  SetFactorBoundArgs,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,

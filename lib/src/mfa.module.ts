@@ -16,6 +16,7 @@ import {
 import { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
 import { MfaRouteAudit } from './guard/mfa-route.audit.js';
 import { MfaManagementService } from './management/mfa-management.service.js';
+import { MfaStartupCheck } from './management/startup-check.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
 import { MfaTelemetry } from './observability/mfa-telemetry.js';
 import { validateMfaOptions } from './options/mfa-options.validation.js';
@@ -59,6 +60,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     MfaBindingResolver,
     MfaDecisionEngine,
     MfaRouteAudit,
+    MfaStartupCheck,
   ],
   exports: [MfaManagementService, MfaBindingResolver, MfaDecisionEngine, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
 })

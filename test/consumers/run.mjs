@@ -5,7 +5,7 @@
 //
 //   node test/consumers/run.mjs [app ...]     (KEEP=1 keeps the apps under the printed folder)
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConnection, createServer } from 'node:net';
@@ -17,9 +17,10 @@ const APPS = join(ROOT, 'test', 'consumers', 'apps');
 const MINUTE = 60_000;
 
 /**
- * The apps. `files: 'common'` copies apps/common/src; `readme` takes its main.ts only, and the rest
- * from the README's guide
- * (`<!-- consumer: APP PATH -->` before a code block), so that the guide is tested exactly as written.
+ * The apps. `files: 'common'` copies apps/common/src; `readme` takes its main.ts only, and the rest from
+ * the README's guide. Every app then takes the blocks the README and docs/ mark for it
+ * (`<!-- consumer: APP[,APP...] PATH -->` before a code block; PATH `install` is the npm install line), so
+ * that the guides are tested exactly as written. `pins` are installed last: the lowest peers an app tests.
  */
 const MATRIX = [
   { app: 'nest12-esm', what: 'Nest 12, ES modules, vitest', files: 'common', test: true, probe: vaultProbe },
@@ -31,7 +32,19 @@ const MATRIX = [
     test: true,
     probe: vaultProbe,
   },
-  { app: 'nest11-esm', what: 'Nest 11, ES modules, lowest peer majors', files: 'common', probe: vaultProbe },
+  {
+    app: 'nest11-esm',
+    what: 'Nest 11, ES modules, lowest peer majors',
+    files: 'common',
+    probe: vaultProbe,
+    pins: [
+      '@nestjs/axios@4.0.0',
+      'axios@1.7.0',
+      'class-validator@0.14.1',
+      'class-transformer@0.5.1',
+      'reflect-metadata@0.1.14',
+    ],
+  },
 ];
 
 const only = process.argv.slice(2);
@@ -90,22 +103,29 @@ async function checkTarball(tarball) {
 }
 
 function readmeBlocks() {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const docs = readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f));
   const blocks = [];
   const pattern = /<!-- consumer: (\S+) (\S+) -->\s*\n\s*```\w*\n([\s\S]*?)\n\s*```/g;
-  for (const [, app, path, body] of text.matchAll(pattern)) {
-    const margin = /^ */.exec(body)[0].length;
-    blocks.push({
-      app,
-      path,
-      text:
+  for (const file of ['README.md', ...docs]) {
+    for (const [, apps, path, body] of readFileSync(join(ROOT, file), 'utf8').matchAll(pattern)) {
+      const margin = /^ */.exec(body)[0].length;
+      const text =
         body
           .split('\n')
           .map((line) => line.slice(margin))
-          .join('\n') + '\n',
-    });
+          .join('\n') + '\n';
+      for (const app of apps.split(',')) blocks.push({ app, path, text, file });
+    }
   }
-  if (blocks.length === 0) throw new Error('README.md has no <!-- consumer: --> blocks');
+  for (const entry of MATRIX) {
+    if (!blocks.some((b) => b.app === entry.app && b.path === 'install')) {
+      throw new Error(
+        `no install line in README.md or docs/ for ${entry.app} (<!-- consumer: ${entry.app} install -->)`,
+      );
+    }
+  }
   return blocks;
 }
 
@@ -120,24 +140,20 @@ async function runApp(entry, tarball, blocks) {
     mkdirSync(dirname(join(dir, block.path)), { recursive: true });
     writeFileSync(join(dir, block.path), block.text);
   }
+  // The app's own dependencies, then the guide's install line verbatim (the package name read as the tarball).
   const install = mine.find((b) => b.path === 'install');
-  if (install) {
-    await run('npm', ['install', '--no-audit', '--no-fund'], dir, 10 * MINUTE);
-    const words = install.text.trim().split(/\s+/);
-    if (words[0] !== 'npm' || words[1] !== 'install') throw new Error(`README install line: ${install.text}`);
-    const args = words.slice(2).map((w) => (w === 'nestjs-genauth-mfa' ? tarball : w));
-    await run('npm', ['install', '--no-audit', '--no-fund', ...args], dir, 10 * MINUTE);
-  } else {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    pkg.dependencies['nestjs-genauth-mfa'] = `file:${tarball}`;
-    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-    await run('npm', ['install', '--no-audit', '--no-fund'], dir, 10 * MINUTE);
-  }
+  await run('npm', ['install', '--no-audit', '--no-fund'], dir, 10 * MINUTE);
+  const words = install.text.trim().split(/\s+/);
+  if (words[0] !== 'npm' || words[1] !== 'install') throw new Error(`${install.file} install line: ${install.text}`);
+  const args = words.slice(2).map((w) => (w === 'nestjs-genauth-mfa' ? tarball : w));
+  await run('npm', ['install', '--no-audit', '--no-fund', ...args], dir, 10 * MINUTE);
+  console.log(`   installed with ${install.file}'s line: ${install.text.trim()}`);
+  if (entry.pins) await run('npm', ['install', '--no-audit', '--no-fund', ...entry.pins], dir, 10 * MINUTE);
   const versions = await run(
     'node',
     [
       '-p',
-      "['@nestjs/core','@nestjs/axios','class-validator','reflect-metadata','typescript'].map(p => p + '@' + JSON.parse(require('fs').readFileSync('node_modules/' + p + '/package.json', 'utf8')).version).join(' ')",
+      "['@nestjs/core','@nestjs/axios','@nestjs/config','class-validator','reflect-metadata','typescript'].map(p => p + '@' + JSON.parse(require('fs').readFileSync('node_modules/' + p + '/package.json', 'utf8')).version).join(' ')",
     ],
     dir,
   );

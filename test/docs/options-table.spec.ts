@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 const OPTIONS_SOURCE = join(ROOT, 'lib', 'src', 'options', 'mfa-module-options.ts');
 /** Where the options reference lives, and the heading of its table's section. */
-const REFERENCE = { file: join(ROOT, 'README.md'), heading: /^#+ Module options/ };
+const REFERENCE = { file: join(ROOT, 'docs', 'options.md'), heading: /^#+ Module options/ };
 
 /** Every option path of MfaModuleOptions: `timeoutMs`, and `cache.ttlMs` for the fields of a nested options type. */
 function declaredOptions(): string[] {

@@ -8,6 +8,7 @@ import { MfaHealthIndicator } from 'nestjs-genauth-mfa/terminus';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { emulatorOptions } from '../support/emulator-app.js';
 import { useEmulator } from '../support/emulator-hooks.js';
+import { freePort } from '../support/free-port.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 @Controller('health')
@@ -91,10 +92,12 @@ describe('health indicator for @nestjs/terminus', () => {
     expect(String(failing.body.error['genauth']?.['error'])).toContain('500');
     await app.app.close();
 
+    emulator().clearFaults();
     app = await startApp(emulator(), { accessKeySecret: 'a-wrong-secret-of-the-right-length' });
     const refused = await app.get('/health/fresh');
     expect(refused.status).toBe(503);
-    expect(refused.body.error['genauth']).toMatchObject({ status: 'down', reachable: false });
+    expect(refused.body.error['genauth']).toMatchObject({ status: 'down', reachable: false, credentials: 'refused' });
+    expect(String(refused.body.error['genauth']?.['error'])).toMatch(/^configuration error: .*apiCode 1300/);
     expect(JSON.stringify(refused.body)).not.toContain('a-wrong-secret-of-the-right-length');
   });
 
@@ -110,6 +113,23 @@ describe('health indicator for @nestjs/terminus', () => {
     afterAll(async () => {
       client.disconnect();
       await redis.kill();
+    });
+
+    it('reports the store down from start-up when Redis was never there, before any guarded request', async () => {
+      const nowhere = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => 50,
+      });
+      nowhere.on('error', () => undefined);
+      try {
+        const store = new RedisMfaBindingCache({ client: nowhere, keyPrefix: 'health-nowhere:', timeoutMs: 100 });
+        app = await startApp(emulator(), { cache: { store } });
+        const health = await app.get('/health/fresh');
+        expect(health.status).toBe(200);
+        expect(health.body.info['genauth']).toMatchObject({ status: 'up', store: 'down' });
+      } finally {
+        nowhere.disconnect();
+      }
     });
 
     it('reports the store up, then down once Redis is gone', async () => {

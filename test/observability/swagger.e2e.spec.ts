@@ -1,5 +1,11 @@
-import { Controller, Get, Module, Post, UseGuards } from '@nestjs/common';
-import { ApiUnauthorizedResponse, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Module, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiUnauthorizedResponse,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MfaModule, RequireMfaBound, SkipMfa } from 'nestjs-genauth-mfa';
@@ -18,6 +24,16 @@ class PaymentsController {
   @Get('history')
   history() {
     return [];
+  }
+  @ApiOkResponse({ description: 'The refunds' })
+  @Get('refunds')
+  refunds() {
+    return [];
+  }
+  @HttpCode(202)
+  @Post('batch')
+  batch() {
+    return { queued: true };
   }
   @SkipMfa() @Get('status') status() {
     return { ok: true };
@@ -100,6 +116,15 @@ describe('OpenAPI documentation of the MFA answers', () => {
     expect(responses('/public', 'get')['403']).toBeUndefined();
     expect(responses('/payments/history', 'get')['401']?.description).toBe('No bearer token');
     expect(responses('/payments/history', 'get')['403']).toBeDefined();
+  });
+
+  it("keeps each operation's success response: the default 200/201, @HttpCode's, or its own", () => {
+    expect(Object.keys(responses('/payments', 'post'))).toContain('201');
+    expect(Object.keys(responses('/payments/history', 'get'))).toContain('200');
+    expect(responses('/payments/refunds', 'get')['200']?.description).toBe('The refunds');
+    expect(Object.keys(responses('/payments/batch', 'post'))).toEqual(expect.arrayContaining(['202', '403']));
+    expect(Object.keys(responses('/payments/batch', 'post'))).not.toContain('201');
+    expect(Object.keys(responses('/public/page', 'get'))).toEqual(expect.arrayContaining(['200', '303', '403']));
   });
 
   it('documents the browser 303 when asked to', () => {

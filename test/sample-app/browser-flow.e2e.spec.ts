@@ -33,12 +33,16 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
   it('opens the protected page, lands on enrollment, enrolls, and is back on the page with its content', async () => {
     expect(sample.emulator!.getBindings('dave')?.TOTP).toBe(false);
 
-    await page.goto(`${sample.url}/web`);
+    // Signed out, the report sends the browser to sign in (not to a JSON 401), and back after it.
+    await page.goto(`${sample.url}/web/reports`);
+    expect(new URL(page.url()).pathname).toBe('/web');
+    expect(new URL(page.url()).searchParams.get('returnTo')).toBe('/web/reports');
+    expect(await page.textContent('.session')).toContain('Not signed in');
     await page.screenshot({ path: join(OUT, '1-start.png') });
 
     await page.click('text=Sign in as dave');
-    await page.click('text=Quarterly report');
     await page.waitForURL(/\/web\/mfa\/enroll\?/);
+    expect(await page.textContent('#signed-in')).toBe('dave');
     const enrollment = new URL(page.url());
     expect(enrollment.searchParams.get('returnTo')).toBe('/web/reports?mfa_return=1');
     expect(await page.textContent('h1')).toBe('Set up two-factor authentication');
@@ -59,6 +63,14 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     await page.goto(`${sample.url}/web/sign-in?user=alice&returnTo=/web/reports`);
     expect(new URL(page.url()).pathname).toBe('/web/reports');
     expect(await page.textContent('#content')).toContain('Shown to alice');
+  });
+
+  it('signs out, and the pages say so', async () => {
+    await page.goto(`${sample.url}/web/sign-in?user=carol&returnTo=/web/export`);
+    expect(await page.textContent('#signed-in')).toBe('carol');
+    await page.click('text=Sign out');
+    expect(new URL(page.url()).pathname).toBe('/web');
+    expect(await page.textContent('.session')).toContain('Not signed in');
   });
 
   it('shows a report-only page to a user who lacks its factor', async () => {

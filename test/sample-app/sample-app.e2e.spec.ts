@@ -181,6 +181,16 @@ describe('npm start entry point', () => {
       expect(lines.join('\n')).toContain('embedded GenAuth emulator');
       expect(lines.some((l) => l.includes('curl') && l.includes('/vault/totp'))).toBe(true);
       expect((await fetch(`${url}/`)).status).toBe(200);
+      // The banner's steps, in order, as a person pastes them: each says the status it gets.
+      const checked = await runBannerCommands(lines);
+      expect(checked).toBeGreaterThanOrEqual(12);
+      // ...and they leave dave without TOTP, so that the browser walk-through it describes shows enrollment.
+      const dave = lines
+        .find((l) => l.includes('export DAVE='))!
+        .split('=')[1]!
+        .split(' ')[0]!;
+      expect((await fetch(`${url}/vault/totp`, { headers: { authorization: `Bearer ${dave}` } })).status).toBe(403);
+      expect(lines.join('\n')).toContain('Sign in as dave');
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
@@ -200,3 +210,38 @@ describe('npm start entry point', () => {
     expect(stderr).toContain('GENAUTH_ACCESS_KEY_SECRET');
   });
 });
+
+/**
+ * Runs the `curl` lines of the start-up banner with fetch, in order, with the tokens its `export` lines
+ * give; where a line's comment starts with a status (`# 403 ...`, `# now 200 ...`), checks it. Returns
+ * how many statuses were checked.
+ */
+async function runBannerCommands(lines: string[]): Promise<number> {
+  const tokens = new Map<string, string>();
+  for (const line of lines) {
+    const exported = /export (\w+)=(\S+)/.exec(line);
+    if (exported) tokens.set(exported[1]!, exported[2]!);
+  }
+  let checked = 0;
+  for (const line of lines.filter((l) => l.trim().startsWith('curl '))) {
+    const [command, comment = ''] = line.split('   # ');
+    const url = /(http:\/\/\S+)/.exec(command!)![1]!;
+    const bearer = /authorization: Bearer \$(\w+)/.exec(command!)?.[1];
+    const method = /-X (\w+)/.exec(command!)?.[1] ?? (command!.includes(' -d ') ? 'POST' : 'GET');
+    const body = /-d '([^']*)'/.exec(command!)?.[1];
+    const response = await fetch(url, {
+      method,
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${tokens.get(bearer)}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body,
+    });
+    const expected = /^(?:now )?(\d{3})/.exec(comment.trim())?.[1];
+    if (expected) {
+      expect(`${response.status} ${command}`).toBe(`${expected} ${command}`);
+      checked += 1;
+    }
+  }
+  return checked;
+}

@@ -16,7 +16,7 @@ export class SharedLevel {
     private readonly store: MfaBindingCache | undefined,
     logger: Logger,
   ) {
-    this.state = new StateLog(logger, 'The binding cache store', 'falling back to GenAuth');
+    this.state = new StateLog(logger, { what: 'The binding cache store', meanwhile: 'falling back to GenAuth' });
   }
 
   /** Whether a store is configured. */

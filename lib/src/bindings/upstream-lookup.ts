@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { GENAUTH_API_CODES } from '../contracts/api-codes.js';
+import { GENAUTH_API_CODES, isCredentialApiCode } from '../contracts/api-codes.js';
 import { clampRetryAfterSeconds } from '../contracts/limits.js';
 import { maskOfFactors } from '../contracts/mfa-factor.js';
 import type { MfaLookupSettings } from '../contracts/settings.js';
@@ -13,6 +13,7 @@ import {
 import { MfaUnavailableError, MfaUserRejectedError } from '../errors/mfa-lookup.errors.js';
 import type { MfaManagementService } from '../management/mfa-management.service.js';
 import type { MfaTelemetry } from '../observability/mfa-telemetry.js';
+import { StateLog } from '../util/state-log.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 /**
@@ -23,6 +24,8 @@ import { CircuitBreaker } from './circuit-breaker.js';
  */
 export class UpstreamLookup {
   readonly breaker: CircuitBreaker;
+  /** A key GenAuth refuses (apiCode 1300-1306) is a configuration error: one line when it starts, one when it ends. */
+  private readonly credentials: StateLog;
 
   constructor(
     private readonly service: MfaManagementService,
@@ -30,6 +33,15 @@ export class UpstreamLookup {
     private readonly options: MfaLookupSettings,
     private readonly logger: Logger,
   ) {
+    this.credentials = new StateLog(logger, {
+      what: 'GenAuth',
+      down: "refuses this app's credentials",
+      back: "accepts this app's credentials again",
+      meanwhile:
+        'a configuration error, not an outage: guarded routes answer 503 until accessKeyId, accessKeySecret, ' +
+        'host or signatureFlavor is fixed',
+      level: 'error',
+    });
     const { failureThreshold, resetTimeoutMs } = options.circuitBreaker;
     // The clock is read through Date each time, so that tests can move it.
     this.breaker = new CircuitBreaker(
@@ -61,11 +73,13 @@ export class UpstreamLookup {
     try {
       const info = await this.service.getUserMfaInfo({ userId, userIdType });
       this.breaker.success();
+      this.credentials.succeeded();
       this.telemetry.lookupDone(took(), 'found');
       return maskOfFactors(info.boundFactors);
     } catch (error) {
       if (error instanceof GenAuthApiError && error.apiCode === GENAUTH_API_CODES.USER_NOT_FOUND) {
         this.breaker.success();
+        this.credentials.succeeded();
         this.telemetry.lookupDone(took(), 'not_found');
         return 0;
       }
@@ -74,12 +88,14 @@ export class UpstreamLookup {
         throw new MfaUserRejectedError(error.message, { cause: error });
       }
       this.breaker.failure();
+      if (error instanceof GenAuthApiError && isCredentialApiCode(error.apiCode))
+        this.credentials.failed('lookup', error);
       const retryAfterSeconds =
         error instanceof GenAuthRateLimitedError && error.retryAfterMs !== undefined
           ? clampRetryAfterSeconds(error.retryAfterMs / 1000)
           : this.options.unavailableRetryAfterSeconds;
       const detail = (error as Error).message;
-      if (!isGenAuthUnavailable(error)) this.logger.error(`MFA lookup failed: ${detail}`);
+      if (!isGenAuthUnavailable(error) && !this.credentials.down) this.logger.error(`MFA lookup failed: ${detail}`);
       throw new MfaUnavailableError(retryAfterSeconds, detail, { cause: error });
     }
   }

@@ -66,6 +66,8 @@ export interface MfaClientSettings {
 export interface MfaServiceSettings {
   readonly userIdType: UserIdType;
   readonly appId: string | undefined;
+  /** `verifyCredentials`: check the key pair at start-up, and what a refusal does. */
+  readonly verifyCredentials: 'fail' | 'warn' | false;
 }
 
 /**

@@ -36,7 +36,7 @@ export class MfaGuard implements CanActivate {
   private lastType: object | undefined;
   private lastHandler: object | undefined;
   private lastRoute: MfaRoute | undefined;
-  private readonly unreadable = new Set<string>();
+  private readonly noUser = new Set<string>();
 
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
@@ -119,7 +119,7 @@ export class MfaGuard implements CanActivate {
   }
 
   private decide(request: GuardRequest): boolean | Promise<boolean> {
-    if (request.user === undefined) this.warnUnreadable(request);
+    if (request.user === undefined) this.warnNoUser(request);
     const decision = this.engine.decide(request);
     if (isThenable(decision)) return Promise.resolve(decision).then((found) => this.express(found, request));
     return this.express(decision, request);
@@ -139,16 +139,28 @@ export class MfaGuard implements CanActivate {
     return this.throwDenial(denial!, request.context);
   }
 
-  /** A context type the guard cannot read and nothing configured to read it: said once per route. */
-  private warnUnreadable(request: GuardRequest): void {
-    if (isKnownTransport(request.transport) || this.settings.resolveUser) return;
+  /** No user on a request: said once per route, with what was looked for and how to fix it. */
+  private warnNoUser(request: GuardRequest): void {
     const route = request.route.name;
-    if (this.unreadable.has(route)) return;
-    this.unreadable.add(route);
-    this.logger.warn(
-      `cannot find the user of a '${request.transport}' context on ${route}: denied with MFA_USER_UNRESOLVED. ` +
-        'Give the resolveUser option, or override getRequest() or getUser() in a subclass of the guard.',
-    );
+    if (this.noUser.has(route)) return;
+    this.noUser.add(route);
+    const where = `a '${request.transport}' context on ${route}`;
+    const denied = 'denied with MFA_USER_UNRESOLVED (401); said once per route';
+    if (this.settings.resolveUser) {
+      this.logger.warn(`resolveUser found no user for ${where}: ${denied}. Return { userId } for signed-in users.`);
+    } else if (!isKnownTransport(request.transport)) {
+      this.logger.warn(
+        `cannot find the user of ${where}: ${denied}. ` +
+          'Give the resolveUser option, or override getRequest() or getUser() in a subclass of the guard.',
+      );
+    } else {
+      this.logger.warn(
+        `no user found for ${where}: looked for an id, sub or userId on ${request.adapter.userSource}; ${denied}. ` +
+          'If the route is for signed-in users, run your authentication guard before the MFA guard ' +
+          '(@UseGuards(AuthGuard, RequireMfaBound(...)) in that order; a global MFA guard runs before controller ' +
+          'guards, so register the authentication guard as an APP_GUARD ahead of it), or give resolveUser.',
+      );
+    }
   }
 
   private routeOf(context: ExecutionContext): MfaRoute {

@@ -4,6 +4,17 @@ import { compilePolicy, compileStaticPolicy } from '../policy/policy-compiler.js
 import { MfaGuard } from './mfa.guard.js';
 
 const guards = new Map<unknown, Type<MfaGuard>>();
+let dynamicGuards = 0;
+
+/**
+ * The class's name as Nest's messages print it (`Nest can't resolve dependencies of the
+ * RequireMfaBound(TOTP) ...`), unique per class as Nest's `mixin` names are.
+ */
+function guardName(compiled: CompiledPolicy): string {
+  if (compiled.kind === 'dynamic') return `RequireMfaBound(dynamic policy #${(dynamicGuards += 1)})`;
+  const { mode, factors } = compiled.required;
+  return `RequireMfaBound(${factors.length === 1 ? factors[0] : `${mode}: ${factors.join(', ')}`})`;
+}
 
 /**
  * The MFA guard class for a policy, memoized per policy (like `AuthGuard('jwt')`). Without a policy it is
@@ -34,6 +45,7 @@ export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
       protected override readonly fixedPolicy = compiled;
     }
     guard = mixin(PolicyMfaGuard);
+    Object.defineProperty(guard, 'name', { value: guardName(compiled) });
     guards.set(memoKey, guard);
   }
   return guard;

@@ -18,9 +18,11 @@ import { IsSuccessDto } from '../dto/mfa-response.dto.js';
 import { checkUserMfaInfo, checkUserRef, type CheckedMfaInfo } from '../dto/user-mfa-info.check.js';
 import { MfaTriggerDataDto } from '../dto/mfa-trigger-data.dto.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from '../errors/genauth.errors.js';
+import { factorChange } from './factor-change.js';
 import type {
   GetMfaTriggerDataArgs,
   MfaTriggerData,
+  SetFactorBoundArgs,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,
@@ -119,6 +121,23 @@ export class MfaManagementService {
     const result = validResponse(SET_MFA_STATUS, IsSuccessDto, data);
     if (result.success) for (const listener of this.changeListeners) listener({ userId, userIdType });
     return { success: result.success };
+  }
+
+  /**
+   * Binds or unbinds one factor of a user in one call: reads the user's MFA status (for its `mfaToken` and
+   * `applicationMfa`), changes that factor, and stores it with {@link setUsersMfaStatus}, which drops the
+   * guard's cached binding on every replica. Arguments are checked before anything is sent.
+   * @example await mfa.setFactorBound({ userId, factor: 'TOTP', bound: true });
+   */
+  async setFactorBound(args: SetFactorBoundArgs): Promise<SetMfaStatusResult> {
+    const ref = checkUserRef(args);
+    if (!ref.ok) throw new GenAuthValidationError(SET_MFA_STATUS, ref.failure.field, ref.failure.detail);
+    const user = { userId: args.userId, userIdType: args.userIdType };
+    const current = await this.getUserMfaStatus(user);
+    const change = factorChange(args, current);
+    if (!change.ok) throw new GenAuthValidationError(SET_MFA_STATUS, change.field, change.detail);
+    const { mfaToken, applicationMfa } = current;
+    return this.setUsersMfaStatus({ ...user, mfaTriggerData: { mfaToken, applicationMfa, ...change.patch } });
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { MfaFactor } from '../contracts/mfa-factor.js';
+import type { MfaFactor, MfaFactorName } from '../contracts/mfa-factor.js';
 import type { MfaUserRef } from '../contracts/user-ref.js';
 
 /** Arguments of `getMfaTriggerData`. */
@@ -51,6 +51,20 @@ export interface UserMfaInfo {
   bound: Readonly<Record<MfaFactor, boolean>>;
   /** The bound factors, in the order EMAIL, SMS, TOTP, FACE. */
   boundFactors: readonly MfaFactor[];
+}
+
+/** Arguments of `setFactorBound`: one factor of one user, on or off. */
+export interface SetFactorBoundArgs extends MfaUserRef {
+  /** The factor: `EMAIL`, `SMS`, `TOTP` (or `OTP`), `FACE`. */
+  factor: MfaFactorName;
+  /** `true` binds it, `false` unbinds it. */
+  bound: boolean;
+  /** For SMS: the phone to bind (digits, optionally with `+`); default the one bound now, else the user's. */
+  phone?: string;
+  /** For SMS: the phone's country code (`+86`). */
+  phoneCountryCode?: string;
+  /** For EMAIL: the address to bind; default the one bound now. */
+  email?: string;
 }
 
 /** The result of `setUsersMfaStatus`. */

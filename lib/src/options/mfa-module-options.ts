@@ -60,6 +60,12 @@ export interface MfaModuleOptions {
   userIdType?: UserIdType;
   /** Default `appId` of {@link MfaManagementService.getMfaTriggerData}. */
   appId?: string;
+  /**
+   * Check the key pair with one signed call when the app starts: `'fail'` stops start-up when GenAuth
+   * refuses it (apiCode 1300-1306, with GenAuth's message), `'warn'` logs that once and starts. GenAuth not
+   * answering is a warning in both modes. Default false: no call at start-up.
+   */
+  verifyCredentials?: 'fail' | 'warn' | false;
 
   /** Policy of routes that carry no `@MfaPolicy()`; without it such routes are not checked. */
   defaultPolicy?: MfaPolicyInput;

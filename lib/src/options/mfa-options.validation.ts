@@ -93,7 +93,14 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
       retryMaxDelayMs: durationMs(options.retryMaxDelayMs, 'retryMaxDelayMs', Math.max(2000, retryBaseDelayMs)),
       http: httpOption(options.http),
     },
-    service: { userIdType, appId: optionalString(options.appId, 'appId') },
+    service: {
+      userIdType,
+      appId: optionalString(options.appId, 'appId'),
+      verifyCredentials:
+        options.verifyCredentials === undefined || options.verifyCredentials === false
+          ? false
+          : oneOf<'fail' | 'warn'>(options.verifyCredentials, 'verifyCredentials', ['fail', 'warn'], 'warn'),
+    },
     guard: {
       userIdType,
       defaultPolicy: compileOption(options.defaultPolicy),

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { MfaBindingResolver } from '../bindings/mfa-binding.resolver.js';
-import { isCredentialApiCode } from '../contracts/api-codes.js';
-import { GenAuthApiError, isGenAuthUnavailable } from '../errors/genauth.errors.js';
+import { probeGenAuth, type GenAuthProbe } from '../management/genauth-probe.js';
 import { MfaManagementService } from '../management/mfa-management.service.js';
 
 /** Options of {@link MfaHealthIndicator.isHealthy}. */
@@ -13,16 +12,14 @@ export interface MfaHealthOptions {
 
 interface Probe {
   readonly at: number;
-  readonly answer: Promise<{ reachable: boolean; latencyMs: number; error?: string }>;
+  readonly answer: Promise<GenAuthProbe>;
 }
-
-// An identifier no pool holds: GenAuth answers "user not found", which proves it signed and answered.
-const PROBE_USER_ID = 'nestjs-genauth-mfa-health-probe';
 
 /**
  * A `@nestjs/terminus` health indicator: GenAuth reachable (a cheap signed call, where "user not found"
- * counts as reachable and a rejected key does not), the guard's circuit breaker, and the Redis store's
- * state when one is used. GenAuth is called at most once per `intervalMs`.
+ * counts as reachable and a rejected key does not: `credentials: 'refused'` says it is a configuration
+ * error), the guard's circuit breaker, and the shared store's state when one is used, from start-up on.
+ * GenAuth is called at most once per `intervalMs`.
  * @example
  * ```ts
  * @Get('health')
@@ -48,10 +45,11 @@ export class MfaHealthIndicator {
     options: MfaHealthOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
-    const { reachable, latencyMs, error } = await this.ask(options.intervalMs ?? 10_000);
+    const { reachable, credentials, latencyMs, error } = await this.ask(options.intervalMs ?? 10_000);
     const store = this.bindings.storeHealth();
     const details = {
       reachable,
+      ...(credentials === 'refused' ? { credentials } : {}),
       latencyMs,
       circuit: this.bindings.circuitState,
       ...(store ? { store: store.status } : {}),
@@ -63,18 +61,7 @@ export class MfaHealthIndicator {
   private ask(intervalMs: number): Probe['answer'] {
     const now = Date.now();
     if (this.probe && now - this.probe.at < intervalMs) return this.probe.answer;
-    const started = performance.now();
-    const answer = this.service.getUserMfaInfo({ userId: PROBE_USER_ID, userIdType: 'user_id' }).then(
-      () => ({ reachable: true, latencyMs: Math.round(performance.now() - started) }),
-      (error: unknown) => {
-        const latencyMs = Math.round(performance.now() - started);
-        const refused = error instanceof GenAuthApiError && isCredentialApiCode(error.apiCode);
-        if (!refused && !isGenAuthUnavailable(error) && error instanceof GenAuthApiError) {
-          return { reachable: true, latencyMs };
-        }
-        return { reachable: false, latencyMs, error: (error as Error).message };
-      },
-    );
+    const answer = probeGenAuth(this.service);
     this.probe = { at: now, answer };
     return answer;
   }

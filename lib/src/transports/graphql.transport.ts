@@ -15,6 +15,7 @@ function graphqlContext(context: { getArgByIndex(index: number): unknown }): Rec
  */
 export const graphqlTransport: MfaTransport = {
   type: 'graphql',
+  userSource: "the GraphQL context's req.user",
   prepare: () => undefined,
   carrier(context) {
     const gql = graphqlContext(context);

@@ -9,6 +9,7 @@ import { isObject, setHeader, userOnCarrier, type MfaTransport } from './mfa-tra
  */
 export const httpTransport: MfaTransport = {
   type: 'http',
+  userSource: 'request.user',
   prepare: () => undefined,
   carrier: (context) => context.getArgByIndex(0),
   response: (context) => context.getArgByIndex(1),

@@ -22,6 +22,8 @@ export interface MfaReply {
 export interface MfaTransport {
   /** Nest's context type: `http`, `graphql`, `ws`, `rpc`. */
   readonly type: string;
+  /** Where {@link user} looks, as a log line names it (`request.user`). */
+  readonly userSource: string;
   /**
    * Loads what the transport needs, the first time (its package's exception class); undefined once ready.
    * Nothing is loaded for a transport the app never uses.

@@ -19,6 +19,7 @@ const TRANSPORTS: ReadonlyMap<string, MfaTransport> = new Map(
  */
 const unknownTransport: MfaTransport = {
   type: 'unknown',
+  userSource: 'nothing (the guard cannot read this context type)',
   prepare: () => undefined,
   carrier: () => undefined,
   response: () => undefined,

@@ -18,6 +18,7 @@ function isGrpc(metadata: unknown): boolean {
  */
 export const rpcTransport: MfaTransport = {
   type: 'rpc',
+  userSource: 'payload.user',
   prepare: () => loadExceptionClass('@nestjs/microservices', 'RpcException', rpcException),
   carrier: (context) => context.getArgByIndex(0),
   response: () => undefined,

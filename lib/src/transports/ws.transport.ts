@@ -9,6 +9,7 @@ const wsException: Parameters<typeof loadExceptionClass>[2] = {};
  */
 export const wsTransport: MfaTransport = {
   type: 'ws',
+  userSource: 'client.user (or socket.data.user)',
   prepare: () => loadExceptionClass('@nestjs/websockets', 'WsException', wsException),
   carrier: (context) => context.getArgByIndex(0),
   response: () => undefined,

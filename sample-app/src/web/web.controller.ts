@@ -9,6 +9,7 @@ import {
   Query,
   Req,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -21,7 +22,8 @@ import type { SampleConfig } from '../config/sample.config.js';
 import { DEMO_USERS, demoRoles } from '../demo/demo-seed.js';
 import { EnrollFormBody } from './enroll-form.body.js';
 import { escapeHtml, page } from './html.js';
-import { SESSION_COOKIE } from './web-session.js';
+import { readCookie, SESSION_COOKIE } from './web-session.js';
+import { SignedOutFilter } from './signed-out.filter.js';
 
 /** The grace period of `/web/export`: enforcement starts 30 days after the app started. */
 export const EXPORT_ENFORCED_FROM = new Date(Date.now() + 30 * 24 * 3600 * 1000);
@@ -30,6 +32,7 @@ export const EXPORT_ENFORCED_FROM = new Date(Date.now() + 30 * 24 * 3600 * 1000)
  * Browser pages: a page behind TOTP (a browser without TOTP is sent to enrollment and back), a page in
  * report-only mode, and one in its grace period.
  */
+@UseFilters(SignedOutFilter)
 @Controller('web')
 export class WebController {
   constructor(
@@ -40,11 +43,13 @@ export class WebController {
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
-  index(): string {
+  async index(@Req() req: { headers: Record<string, string | undefined> }, @Query('returnTo') returnTo?: string) {
+    const back = safeReturnTo(returnTo, '/web');
+    const user = await this.signedIn(req.headers['cookie']);
     const users = this.config.demoTokens
       ? DEMO_USERS.map(
           (u) =>
-            `<li><a href="/web/sign-in?user=${encodeURIComponent(u.userId)}">Sign in as ${escapeHtml(u.userId)}</a></li>`,
+            `<li><a href="/web/sign-in?user=${encodeURIComponent(u.userId)}&amp;returnTo=${encodeURIComponent(back)}">Sign in as ${escapeHtml(u.userId)}</a>: ${escapeHtml(u.about)}</li>`,
         ).join('')
       : '<li>Demo sign-in is off (ALLOW_DEMO_TOKENS=true turns it on).</li>';
     return page(
@@ -56,7 +61,15 @@ export class WebController {
   <li><a href="/web/preview">Preview</a>: FACE, report-only (the denial is logged, the page shows)</li>
   <li><a href="/web/export">Export</a>: TOTP, enforced from ${EXPORT_ENFORCED_FROM.toISOString()} (grace period)</li>
 </ul>`,
+      user,
     );
+  }
+
+  /** Ends the demo session. */
+  @Get('sign-out')
+  signOut(@Res() res: Response) {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/web');
   }
 
   /** DEMO ONLY: signs a demo user in without a password (a cookie holding a JWT). */
@@ -79,6 +92,7 @@ export class WebController {
       `<h1>Quarterly report</h1>
 <p id="content">Revenue grew 12% this quarter. Shown to ${escapeHtml(req.user.id)}, who has TOTP bound.</p>
 <p><a href="/web">Back</a></p>`,
+      req.user.id,
     );
   }
 
@@ -86,12 +100,13 @@ export class WebController {
   @UseGuards(JwtAuthGuard, RequireMfaBound('FACE'))
   @Get('preview')
   @Header('content-type', 'text/html; charset=utf-8')
-  preview(): string {
+  preview(@Req() req: { user: AuthUser }): string {
     return page(
       'Preview',
       `<h1>Preview</h1>
 <p class="note">Report-only: this page will need FACE. Until then it shows to everyone, and the server logs
 who would have been refused.</p>`,
+      req.user.id,
     );
   }
 
@@ -99,12 +114,13 @@ who would have been refused.</p>`,
   @UseGuards(JwtAuthGuard, RequireMfaBound('TOTP'))
   @Get('export')
   @Header('content-type', 'text/html; charset=utf-8')
-  export(): string {
+  export(@Req() req: { user: AuthUser }): string {
     return page(
       'Export',
       `<h1>Export</h1>
 <p class="note">From ${EXPORT_ENFORCED_FROM.toISOString()} this page needs TOTP. Until then it shows, and responses
 to users without TOTP carry <code>MFA-Enforce-From</code>.</p>`,
+      req.user.id,
     );
   }
 
@@ -121,19 +137,25 @@ to users without TOTP carry <code>MFA-Enforce-From</code>.</p>`,
   <input type="hidden" name="returnTo" value="${escapeHtml(back)}">
   <button id="enroll" type="submit">Turn on TOTP</button>
 </form>`,
+      req.user.id,
     );
   }
 
-  /** Binds TOTP through `setUsersMfaStatus` (the guard forgets its cached answer), then goes back. */
+  /** Binds TOTP through `setFactorBound` (the guard forgets its cached answer), then goes back. */
   @UseGuards(JwtAuthGuard)
   @Post('mfa/enroll')
   async enroll(@Req() req: { user: AuthUser }, @Body() form: EnrollFormBody, @Res() res: Response) {
-    const userId = req.user.id;
-    const current = await this.mfa.getUserMfaStatus({ userId });
-    await this.mfa.setUsersMfaStatus({
-      userId,
-      mfaTriggerData: { mfaToken: current.mfaToken, applicationMfa: current.applicationMfa, totpMfaEnabled: true },
-    });
+    await this.mfa.setFactorBound({ userId: req.user.id, factor: 'TOTP', bound: true });
     res.redirect(303, safeReturnTo(form.returnTo, '/web'));
+  }
+
+  /** The signed-in demo user of a request, read from its session cookie, if any. */
+  private async signedIn(cookies: string | undefined): Promise<string | undefined> {
+    const token = readCookie(cookies, SESSION_COOKIE);
+    if (!token) return undefined;
+    return this.jwt.verifyAsync<{ sub: string }>(token).then(
+      (payload) => payload.sub,
+      () => undefined,
+    );
   }
 }

@@ -62,7 +62,7 @@ export class RedisMfaBindingCache implements MfaBindingCache {
   private readonly inbox: InvalidationInbox;
   /** Bumped by `clear()`: entries of older generations are ignored. */
   private generation = '0';
-  private readonly state = new StateLog(this.logger, 'Redis', 'answering from memory and GenAuth');
+  private readonly state = new StateLog(this.logger, { what: 'Redis', meanwhile: 'answering from memory and GenAuth' });
 
   constructor(options: RedisMfaBindingCacheOptions) {
     if (options === null || typeof options !== 'object' || !isRedisClient(options.client)) {
