@@ -3,8 +3,10 @@
  * Run with --expose-gc (run.ts does). Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
-// The in-memory level is internal: the bench reads it from the built package's own file.
-import { BindingMemory } from '../../lib/dist/bindings/binding-memory.js';
+// The in-memory level is internal: the bench loads it from the built package's own folder.
+const { BindingMemory } = (await import(
+  new URL('./bindings/binding-memory.js', import.meta.resolve('nestjs-genauth-mfa')).href
+)) as typeof import('../../lib/dist/bindings/binding-memory.js');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');

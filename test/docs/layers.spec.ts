@@ -22,7 +22,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   guard: ['decision', 'transports', 'policy', 'contracts', 'util'],
   terminus: ['bindings', 'management', 'contracts', 'errors'],
   swagger: ['contracts'],
-  testing: ['client', 'contracts', 'errors'],
+  testing: ['client', 'contracts', 'errors', 'util'],
 };
 
 function sources(dir: string): string[] {

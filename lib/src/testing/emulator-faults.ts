@@ -25,7 +25,14 @@ export type EmulatorEndpoint =
   | 'get-mfa-status'
   | 'set-mfa-status'
   | 'get-global-mfa-settings'
-  | 'get-management-token';
+  | 'get-management-token'
+  | 'signin'
+  | 'list-enrolled-factors'
+  | 'list-factors-to-enroll'
+  | 'send-enroll-factor-request'
+  | 'enroll-factor'
+  | 'reset-factor'
+  | 'mfa-totp-verify';
 
 /** Faults per endpoint (`'*'` for all), each used up after its `times`. */
 export class FaultTable {

@@ -3,6 +3,8 @@ import { toWireName } from '../contracts/mfa-factor.js';
 import { USER_ID_TYPES } from '../contracts/user-ref.js';
 import { API_CODES, type EmulatorAuth } from './emulator-auth.js';
 import type { EmulatedUser, EmulatorState, StoredApplicationMfa } from './emulator-state.js';
+import type { EmulatorTokens } from './emulator-tokens.js';
+import type { EmulatorUserSide } from './emulator-user-routes.js';
 
 /** An HTTP answer: status, JSON body, extra headers. */
 export interface Answer {
@@ -15,17 +17,34 @@ export interface Answer {
 export interface RouteContext {
   readonly state: EmulatorState;
   readonly params: Record<string, unknown>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The emulator's clock, ms since the epoch. */
+  readonly now: number;
   /** `x-authing-lang`: messages follow it, as GenAuth's do. */
   readonly english: boolean;
   readonly mfaInfoFormat: 'boolean' | 'string';
   readonly auth: EmulatorAuth;
   /** Lifetime of the management tokens it issues, in seconds. */
   readonly tokenTtlSeconds: number;
+  /** The application a user-side request names (`x-authing-app-id` or `x-genauth-app-id`). */
+  readonly appId: string | undefined;
+  /** The signed-in user of a user-side request (its token checked). */
+  readonly user: EmulatedUser | undefined;
+  readonly tokens: EmulatorTokens;
+  readonly userSide: EmulatorUserSide;
+  readonly userTokenTtlSeconds: number;
+  /** How `mfa-totp-verify` answers a wrong code (the sources disagree): `verified: false`, or apiCode 6001. */
+  readonly wrongTotpAnswer: 'verified-false' | 'error';
+  /** Tells the emulator that a user's MFA state changed (or a code was checked), for its listeners. */
+  changed(user: EmulatedUser, what: EmulatorChange): void;
 }
 
-/** An endpoint: its handler, and whether a request must carry Management auth (signature or token). */
+/** What changed a user's MFA state on the user side, as the emulator's listeners hear it. */
+export type EmulatorChange = 'enrolled' | 'reset' | 'verified' | 'verify-failed';
+
+/** An endpoint: its handler, and the auth a request must carry (Management's, a user token's, or none). */
 export interface EmulatorRoute {
-  readonly signed: boolean;
+  readonly auth: 'management' | 'user' | 'none';
   readonly handle: (context: RouteContext) => Answer;
 }
 
@@ -116,11 +135,11 @@ function managementToken({ auth, params, tokenTtlSeconds }: RouteContext): Answe
   return ok({ access_token: issued.token, expires_in: tokenTtlSeconds });
 }
 
-const signed = (handle: (context: RouteContext) => Answer): EmulatorRoute => ({ signed: true, handle });
+const signed = (handle: (context: RouteContext) => Answer): EmulatorRoute => ({ auth: 'management', handle });
 
 /** The endpoints, by `METHOD endpoint`. */
 export const EMULATOR_ROUTES: Readonly<Record<string, EmulatorRoute>> = {
-  'POST get-management-token': { signed: false, handle: managementToken },
+  'POST get-management-token': { auth: 'none', handle: managementToken },
   'GET get-user-mfa-info': signed(mfaInfo),
   'GET get-mfa-trigger-data': signed(triggerData),
   'GET get-mfa-status': signed(mfaStatus),

@@ -14,6 +14,10 @@ export interface EmulatorSeedUser {
   syncRelations?: string[];
   /** Which factors are bound. */
   mfa?: Partial<Record<MfaFactor, boolean>>;
+  /** Password for `POST /api/v3/signin`; without one the user cannot sign in. */
+  password?: string;
+  /** TOTP secret (base32) when TOTP is bound, so that tests can compute codes; default: a random one. */
+  totpSecret?: string;
 }
 
 /** An application and the factors its MFA policy enables. */
@@ -21,6 +25,8 @@ export interface EmulatorSeedApplication {
   appId: string;
   /** Enabled factors, e.g. `["SMS", "TOTP"]` (`OTP` is accepted for TOTP). */
   policies: string[];
+  /** The application's secret: when set, sign-in must give it (Basic auth or `client_secret`). */
+  appSecret?: string;
 }
 
 /** A key pair the emulator accepts. */
@@ -78,7 +84,26 @@ function prefixedPairs(value: unknown, field: string): string[] | undefined {
 
 function parseUser(value: unknown, field: string): EmulatorSeedUser {
   const user = object(value, field);
-  onlyKeys(user, ['userId', 'username', 'email', 'phone', 'externalId', 'identities', 'syncRelations', 'mfa'], field);
+  onlyKeys(
+    user,
+    [
+      'userId',
+      'username',
+      'email',
+      'phone',
+      'externalId',
+      'identities',
+      'syncRelations',
+      'mfa',
+      'password',
+      'totpSecret',
+    ],
+    field,
+  );
+  const totpSecret = text(user['totpSecret'], `${field}.totpSecret`, true);
+  if (totpSecret !== undefined && !/^[A-Z2-7]{16,128}=*$/.test(totpSecret)) {
+    throw new EmulatorSeedError(`${field}.totpSecret`, 'must be a base32 secret (A-Z, 2-7), at least 16 characters');
+  }
   const mfa: Partial<Record<MfaFactor, boolean>> = {};
   if (user['mfa'] !== undefined) {
     const given = object(user['mfa'], `${field}.mfa`);
@@ -97,19 +122,25 @@ function parseUser(value: unknown, field: string): EmulatorSeedUser {
     identities: prefixedPairs(user['identities'], `${field}.identities`),
     syncRelations: prefixedPairs(user['syncRelations'], `${field}.syncRelations`),
     mfa,
+    password: text(user['password'], `${field}.password`, true),
+    totpSecret,
   };
 }
 
 function parseApplication(value: unknown, field: string): EmulatorSeedApplication {
   const app = object(value, field);
-  onlyKeys(app, ['appId', 'policies'], field);
+  onlyKeys(app, ['appId', 'policies', 'appSecret'], field);
   const policies = list(app['policies'], `${field}.policies`).map((policy, i) => {
     if (typeof policy !== 'string' || !POLICY_NAMES.includes(policy)) {
       throw new EmulatorSeedError(`${field}.policies[${i}]`, `must be one of ${POLICY_NAMES.join(', ')}`);
     }
     return policy;
   });
-  return { appId: text(app['appId'], `${field}.appId`)!, policies };
+  return {
+    appId: text(app['appId'], `${field}.appId`)!,
+    policies,
+    appSecret: text(app['appSecret'], `${field}.appSecret`, true),
+  };
 }
 
 /** Checks a parsed seed file and returns it typed. Throws {@link EmulatorSeedError} naming the bad field. */

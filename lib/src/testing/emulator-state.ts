@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MfaFactor } from '../contracts/mfa-factor.js';
 import type { EmulatorSeedApplication, EmulatorSeedUser } from './emulator-seed.js';
+import { newTotpSecret } from './emulator-totp.js';
 
 /** One `applicationMfa` entry as stored and sent (wire names: `OTP` for TOTP). */
 export interface StoredApplicationMfa {
@@ -27,15 +28,24 @@ export interface StoredTriggerData {
 export interface EmulatedUser {
   readonly profile: Readonly<EmulatorSeedUser>;
   mfa: StoredTriggerData;
+  /** The TOTP secret while TOTP is bound. */
+  totpSecret: string | undefined;
+  /** The last time step whose code was used: a code is good once. */
+  lastTotpStep: number;
 }
 
 /** Users and applications of the emulated pool, found by every `userIdType`. */
 export class EmulatorState {
   private readonly users = new Map<string, EmulatedUser>();
-  private readonly applications = new Map<string, string[]>();
+  private readonly applications = new Map<string, EmulatorSeedApplication>();
 
   addUser(profile: EmulatorSeedUser): EmulatedUser {
-    const user: EmulatedUser = { profile: { ...profile }, mfa: emptyTriggerData() };
+    const user: EmulatedUser = {
+      profile: { ...profile },
+      mfa: emptyTriggerData(),
+      totpSecret: undefined,
+      lastTotpStep: 0,
+    };
     this.users.set(profile.userId, user);
     this.setBindings(profile.userId, profile.mfa ?? {});
     return user;
@@ -50,7 +60,8 @@ export class EmulatorState {
     const user = this.users.get(userId);
     if (!user) throw new Error(`emulator: no user ${userId}`);
     const { profile, mfa } = user;
-    if (bindings.TOTP !== undefined) mfa.totpMfaEnabled = bindings.TOTP;
+    if (bindings.TOTP !== undefined)
+      this.setTotp(user, bindings.TOTP ? (profile.totpSecret ?? newTotpSecret()) : undefined);
     if (bindings.FACE !== undefined) mfa.faceMfaEnabled = bindings.FACE;
     if (bindings.SMS !== undefined) {
       mfa.mfaPhone = bindings.SMS ? (profile.phone ?? `+86138${digitsOf(profile.userId)}`) : null;
@@ -59,6 +70,18 @@ export class EmulatorState {
     if (bindings.EMAIL !== undefined) {
       mfa.mfaEmail = bindings.EMAIL ? (profile.email ?? `${profile.userId}@example.test`) : null;
     }
+  }
+
+  /** Binds TOTP with a secret, or unbinds it (`undefined`). */
+  setTotp(user: EmulatedUser, secret: string | undefined): void {
+    user.mfa.totpMfaEnabled = secret !== undefined;
+    user.totpSecret = secret;
+    user.lastTotpStep = 0;
+  }
+
+  /** Every user, in the order they were added. */
+  all(): IterableIterator<EmulatedUser> {
+    return this.users.values();
   }
 
   /** What a user has bound, derived from the trigger data. */
@@ -93,10 +116,14 @@ export class EmulatorState {
   }
 
   addApplication(app: EmulatorSeedApplication): void {
-    this.applications.set(app.appId, [...app.policies]);
+    this.applications.set(app.appId, { ...app, policies: [...app.policies] });
   }
 
   applicationPolicies(appId: string): readonly string[] | undefined {
+    return this.applications.get(appId)?.policies;
+  }
+
+  application(appId: string): EmulatorSeedApplication | undefined {
     return this.applications.get(appId);
   }
 
@@ -108,7 +135,10 @@ export class EmulatorState {
     if ('mfaPhoneCountryCode' in data) mfa.mfaPhoneCountryCode = textOrNull(data['mfaPhoneCountryCode']);
     if ('mfaEmail' in data) mfa.mfaEmail = textOrNull(data['mfaEmail']);
     if ('nickname' in data) mfa.nickname = textOrNull(data['nickname']);
-    if ('totpMfaEnabled' in data) mfa.totpMfaEnabled = data['totpMfaEnabled'] === true;
+    if ('totpMfaEnabled' in data) {
+      const on = data['totpMfaEnabled'] === true;
+      if (on !== mfa.totpMfaEnabled) this.setTotp(user, on ? (user.profile.totpSecret ?? newTotpSecret()) : undefined);
+    }
     if ('faceMfaEnabled' in data) mfa.faceMfaEnabled = data['faceMfaEnabled'] === true;
     if (Array.isArray(data['applicationMfa'])) {
       mfa.applicationMfa = (data['applicationMfa'] as StoredApplicationMfa[]).map((entry) => ({ ...entry }));

@@ -4,32 +4,18 @@ import type { AddressInfo } from 'node:net';
 import type { MfaFactor } from '../contracts/mfa-factor.js';
 import { EmulatorAuth } from './emulator-auth.js';
 import { applyFault, FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
-import { BodyTooLarge, headerRecord, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
+import { BodyTooLarge, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
+import { answer, type EmulatorParts } from './emulator-requests.js';
+import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from './emulator-options.js';
+import { EmulatorTokens } from './emulator-tokens.js';
+import { EmulatorUserSide } from './emulator-user-routes.js';
 import {
   parseEmulatorSeed,
   type EmulatorCredentials,
-  type EmulatorSeed,
   type EmulatorSeedApplication,
   type EmulatorSeedUser,
 } from './emulator-seed.js';
-import { EMULATOR_ROUTES, error, type Answer } from './emulator-routes.js';
 import { EmulatorState } from './emulator-state.js';
-
-/** Options of {@link GenAuthEmulator}. */
-export interface GenAuthEmulatorOptions {
-  /** Port on 127.0.0.1; 0 (default) picks a free one. */
-  port?: number;
-  /** Users, applications and credentials; validated (a bad seed throws {@link EmulatorSeedError}). */
-  seed?: EmulatorSeed;
-  /** Allowed distance between a request's `date` and the emulator's clock, in ms. Default 15 minutes. */
-  maxSkewMs?: number;
-  /** Lifetime of management tokens, in seconds. Default 7200. */
-  tokenTtlSeconds?: number;
-  /** How get-user-mfa-info reports bindings: booleans (default, as the samples) or `'enabled'`/`'disabled'`. */
-  mfaInfoFormat?: 'boolean' | 'string';
-}
-
-type Params = Record<string, unknown>;
 
 /**
  * A local GenAuth Management API for tests, benchmarks and demos: a real HTTP server on 127.0.0.1 that
@@ -47,6 +33,10 @@ export class GenAuthEmulator {
   private readonly state = new EmulatorState();
   private readonly auth: EmulatorAuth;
   private readonly faults = new FaultTable();
+  private readonly userSide = new EmulatorUserSide();
+  private readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
+  private readonly listeners = new Set<(change: EmulatorUserChange) => void>();
+  private readonly parts: EmulatorParts;
   private readonly counts = new Map<string, number>();
   private server: Server | undefined;
   private baseUrl: string | undefined;
@@ -66,6 +56,37 @@ export class GenAuthEmulator {
     );
     for (const user of seed.users ?? []) this.state.addUser(user);
     for (const app of seed.applications ?? []) this.state.addApplication(app);
+    this.parts = {
+      state: this.state,
+      auth: this.auth,
+      tokens: this.tokens,
+      userSide: this.userSide,
+      now: () => this.now(),
+      mfaInfoFormat: options.mfaInfoFormat ?? 'boolean',
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+      userTokenTtlSeconds: options.userTokenTtlSeconds ?? 3600,
+      wrongTotpAnswer: options.wrongTotpAnswer ?? 'verified-false',
+      qrDataUrl: qrDataUrl,
+      changed: (user, what) => {
+        for (const listener of this.listeners) listener({ userId: user.profile.userId, change: what });
+      },
+    };
+  }
+
+  /** A user's TOTP secret while TOTP is bound (for tests: compute codes with `totpCode(secret)`). */
+  totpSecretOf(userId: string): string | undefined {
+    return this.state.getUser(userId)?.totpSecret;
+  }
+
+  /** The code an SMS or e-mail enrollment would have sent (the emulator sends none). */
+  sentCode(enrollmentToken: string): string | undefined {
+    return this.userSide.sentCode(enrollmentToken);
+  }
+
+  /** Hears of changes made on the user side (enrollment, reset, verification). Returns a function that stops it. */
+  onUserChange(listener: (change: EmulatorUserChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Starts listening on 127.0.0.1 and resolves to the base URL. */
@@ -200,40 +221,7 @@ export class GenAuthEmulator {
       return;
     }
     if (await applyFault(this.faults.take(endpoint), req, res)) return;
-    const answer = this.answer(req, url, endpoint, raw);
-    send(res, answer.statusCode, answer.body, answer.headers);
-  }
-
-  private answer(req: IncomingMessage, url: URL, endpoint: string, raw: string): Answer {
-    const method = req.method ?? 'GET';
-    const english = (req.headers['x-authing-lang'] ?? req.headers['x-genauth-lang']) === 'en-US';
-    let params: Params | undefined;
-    if (method === 'POST') {
-      try {
-        params = raw === '' ? {} : (JSON.parse(raw) as Params);
-      } catch {
-        return error(400, 400, english ? 'Request body is not JSON' : '请求体不是 JSON');
-      }
-      if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-        return error(400, 400, 'Request body must be a JSON object');
-      }
-    } else {
-      params = Object.fromEntries(url.searchParams);
-    }
-    const route = EMULATOR_ROUTES[`${method} ${endpoint}`];
-    if (!route) return { statusCode: 404, body: { statusCode: 404, message: `no route ${method} ${url.pathname}` } };
-    if (route.signed) {
-      const signed = Object.keys(params).length ? params : undefined;
-      const failure = this.auth.verify(method, url.pathname, headerRecord(req), signed);
-      if (failure) return error(failure.statusCode, failure.apiCode, failure.message);
-    }
-    return route.handle({
-      state: this.state,
-      params,
-      english,
-      mfaInfoFormat: this.options.mfaInfoFormat ?? 'boolean',
-      auth: this.auth,
-      tokenTtlSeconds: this.options.tokenTtlSeconds ?? 7200,
-    });
+    const answered = await answer(this.parts, req, url, endpoint, raw);
+    send(res, answered.statusCode, answered.body, answered.headers);
   }
 }

@@ -1,7 +1,11 @@
-export { GenAuthEmulator, type GenAuthEmulatorOptions } from './genauth-emulator.js';
+export { GenAuthEmulator } from './genauth-emulator.js';
+export type { EmulatorUserChange, GenAuthEmulatorOptions } from './emulator-options.js';
+export type { EmulatorChange } from './emulator-routes.js';
+export { totpCode } from './emulator-totp.js';
+export { USER_API_CODES } from './emulator-user-routes.js';
 // The seed's format: its types and its parser.
 export * from './emulator-seed.js';
 export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 export { API_CODES } from './emulator-auth.js';
-export { DEMO_SEED } from './demo-seed.js';
+export { DEMO_PASSWORD, DEMO_SEED, DEMO_TOTP_SECRET } from './demo-seed.js';
 export { EmulatorSeedError } from '../errors/emulator-seed.error.js';

@@ -1,0 +1,40 @@
+import { importOptional } from '../util/optional-import.js';
+import type { EmulatorChange } from './emulator-routes.js';
+import type { EmulatorSeed } from './emulator-seed.js';
+
+/** Options of {@link GenAuthEmulator}. */
+export interface GenAuthEmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Users, applications and credentials; validated (a bad seed throws {@link EmulatorSeedError}). */
+  seed?: EmulatorSeed;
+  /** Allowed distance between a request's `date` and the emulator's clock, in ms. Default 15 minutes. */
+  maxSkewMs?: number;
+  /** Lifetime of management tokens, in seconds. Default 7200. */
+  tokenTtlSeconds?: number;
+  /** How get-user-mfa-info reports bindings: booleans (default, as the samples) or `'enabled'`/`'disabled'`. */
+  mfaInfoFormat?: 'boolean' | 'string';
+  /** Lifetime of the user tokens `signin` issues, in seconds. Default 3600. */
+  userTokenTtlSeconds?: number;
+  /**
+   * How `mfa-totp-verify` answers a wrong code, since GenAuth's sources disagree: `'verified-false'`
+   * (default: `data.verified` false) or `'error'` (apiCode 6001).
+   */
+  wrongTotpAnswer?: 'verified-false' | 'error';
+}
+
+/** A change on the user side, as {@link GenAuthEmulator.onUserChange} reports it. */
+export interface EmulatorUserChange {
+  readonly userId: string;
+  readonly change: EmulatorChange;
+}
+
+/** A QR code as a PNG data URL, when the optional `qrcode` package is installed; else empty. */
+export async function qrDataUrl(uri: string): Promise<string> {
+  const qrcode = await importOptional<{
+    toDataURL?: (text: string) => Promise<string>;
+    default?: { toDataURL: (text: string) => Promise<string> };
+  }>('qrcode');
+  const toDataURL = qrcode?.toDataURL ?? qrcode?.default?.toDataURL;
+  return toDataURL ? toDataURL(uri) : '';
+}
