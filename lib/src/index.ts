@@ -42,10 +42,39 @@ export { MfaGuard } from './guard/mfa.guard.js';
 export { RequireMfaBound } from './guard/require-mfa-bound.js';
 export { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
 export { MfaEnforceFrom, MfaFailOpen, MfaPolicy, MfaReportOnly, SkipMfa } from './policy/mfa.decorators.js';
-export type { MfaPolicyInput, MfaRequirement, MfaStaticPolicy } from './contracts/policy.js';
-export { defaultDenialBody, type MfaDenial, type MfaDenialCode } from './contracts/denial.js';
+export type { MfaPolicyInput, MfaRequirement, MfaStaticPolicy, MfaStepUpOptions } from './contracts/policy.js';
+export {
+  defaultDenialBody,
+  stepUpChallenge,
+  type MfaDenial,
+  type MfaDenialCode,
+  type MfaStepUpDenial,
+} from './contracts/denial.js';
 export { defaultMfaUser } from './transports/registry.js';
 export { MFA_RETURN_PARAM, safeReturnTo } from './transports/enrollment-redirect.js';
+
+// The signed-in user's factors (Authentication API)
+export { MfaFactorService } from './factors/mfa-factor.service.js';
+export type { MfaEnrolledFactor, MfaEnrollment, MfaEnrollmentRequest, MfaSession } from './factors/factor.types.js';
+export {
+  MfaCodeRejectedException,
+  MfaEnrollmentExpiredException,
+  MfaFactorException,
+  MfaFactorRequestRejectedException,
+  MfaSessionExpiredException,
+  MfaTooManyAttemptsException,
+} from './factors/factor.exceptions.js';
+export { MfaFactorExceptionFilter } from './factors/factor-exception.filter.js';
+
+// Step-up: verification times
+export { MfaVerifications } from './verifications/mfa-verifications.js';
+export { mfaSessionKey } from './verifications/session-key.js';
+export type {
+  MfaAuthClaims,
+  MfaFactorTimes,
+  MfaStepUpModuleOptions,
+  MfaVerificationStore,
+} from './contracts/verification.js';
 
 // Bindings and their stores
 export { MfaBindingResolver } from './bindings/mfa-binding.resolver.js';
@@ -88,6 +117,7 @@ export {
 export {
   MfaEnrollmentRedirectException,
   MfaNotBoundException,
+  MfaStepUpRequiredException,
   MfaUnavailableException,
   MfaUserUnresolvedException,
 } from './errors/mfa.exceptions.js';

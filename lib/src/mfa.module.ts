@@ -11,15 +11,18 @@ import {
   MFA_LOOKUP_SETTINGS,
   MFA_SERVICE_SETTINGS,
   MFA_SETTINGS,
+  MFA_STEP_UP_SETTINGS,
   MFA_TELEMETRY_SETTINGS,
 } from './contracts/tokens.js';
 import { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
+import { MfaFactorService } from './factors/mfa-factor.service.js';
 import { MfaRouteAudit } from './guard/mfa-route.audit.js';
 import { MfaManagementService } from './management/mfa-management.service.js';
 import { MfaStartupCheck } from './management/startup-check.js';
 import { ConfigurableMfaModule, MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
 import { MfaTelemetry } from './observability/mfa-telemetry.js';
 import { validateMfaOptions } from './options/mfa-options.validation.js';
+import { MfaVerifications } from './verifications/mfa-verifications.js';
 
 /** One view of the settings per consumer: the guard, the engine and the resolver never see the credentials. */
 const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
@@ -54,14 +57,25 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     view(MFA_LOOKUP_SETTINGS, (s) => s.lookup),
     view(MFA_TELEMETRY_SETTINGS, (s) => s.telemetry),
     view(MFA_BINDING_CACHE, (s) => s.lookup.cache.store ?? null),
+    view(MFA_STEP_UP_SETTINGS, (s) => s.stepUp),
     MfaTelemetry,
     GenAuthHttpClient,
     MfaManagementService,
     MfaBindingResolver,
+    MfaVerifications,
+    MfaFactorService,
     MfaDecisionEngine,
     MfaRouteAudit,
     MfaStartupCheck,
   ],
-  exports: [MfaManagementService, MfaBindingResolver, MfaDecisionEngine, MFA_GUARD_SETTINGS, MFA_BINDING_CACHE],
+  exports: [
+    MfaManagementService,
+    MfaBindingResolver,
+    MfaVerifications,
+    MfaFactorService,
+    MfaDecisionEngine,
+    MFA_GUARD_SETTINGS,
+    MFA_BINDING_CACHE,
+  ],
 })
 export class MfaModule extends ConfigurableMfaModule {}

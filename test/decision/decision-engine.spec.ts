@@ -36,6 +36,7 @@ function check(userId: string | undefined, onRoute: MfaRoute): MfaCheck {
     context,
     transport: 'http',
     route: onRoute,
+    carrier: {},
     user: userId === undefined ? undefined : { userId },
     requestKey: undefined,
   };

@@ -63,6 +63,7 @@ const SETTINGS: MfaGuardSettings = {
   reportOnly: false,
   enforceFrom: undefined,
   enforceFromHeader: undefined,
+  stepUpUrl: undefined,
   errorBody: undefined,
   unavailableRetryAfterSeconds: 5,
 };

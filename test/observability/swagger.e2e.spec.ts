@@ -107,7 +107,10 @@ describe('OpenAPI documentation of the MFA answers', () => {
     expect(pay['503']?.content['application/json'].schema.properties['retryAfterSeconds']).toMatchObject({
       type: 'integer',
     });
-    expect(pay['401']?.content['application/json'].schema.properties['code']?.enum).toEqual(['MFA_USER_UNRESOLVED']);
+    expect(pay['401']?.content['application/json'].schema.properties['code']?.enum).toEqual([
+      'MFA_USER_UNRESOLVED',
+      'MFA_STEP_UP_REQUIRED',
+    ]);
   });
 
   it('leaves @SkipMfa routes and unguarded routes alone, and keeps what an operation documents itself', () => {

@@ -51,6 +51,13 @@ class AccountResolver {
     return 'strict';
   }
 
+  @UseGuards(RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
+  @Query(() => String, { nullable: true })
+  transfer(): string {
+    this.calls.count += 1;
+    return 'transferred';
+  }
+
   @Query(() => String)
   open(): string {
     this.calls.count += 1;
@@ -210,6 +217,17 @@ describe.each<Server>(['apollo-express', 'mercurius-fastify'])('GraphQL (%s)', (
     expect(answer.data).toBeNull();
     expect(answer.errors[0]?.extensions).toMatchObject({ code: 'MFA_NOT_BOUND', statusCode: 403 });
     expect(answer.status).toBe(server === 'mercurius-fastify' ? 403 : 200);
+  });
+
+  it('answers a step-up challenge (MFA_STEP_UP_REQUIRED, 401, the window) in extensions', async () => {
+    app = await startApp(server, emulator());
+    const answer = await app.query('{ transfer }', 'u-totp');
+    expect(answer.data).toEqual({ transfer: null });
+    expect(answer.errors[0]).toMatchObject({
+      path: ['transfer'],
+      extensions: { code: 'MFA_STEP_UP_REQUIRED', statusCode: 401, maxAgeSeconds: 300, required: { anyOf: ['TOTP'] } },
+    });
+    expect(app.calls.count).toBe(0);
   });
 
   it('answers MFA_USER_UNRESOLVED without a user', async () => {

@@ -33,6 +33,13 @@ class TcpSecretsController {
     this.calls.count += 1;
     return { secret: 'the secret', n: payload.n };
   }
+
+  @UseGuards(RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
+  @MessagePattern('transfer')
+  transfer() {
+    this.calls.count += 1;
+    return 'transferred';
+  }
 }
 
 /** Guarded only by a global RequireMfaBound() with the module's defaultPolicy (FACE). */
@@ -147,6 +154,16 @@ describe('microservices over TCP, with a ClientProxy', () => {
       boundFactors: [],
       missingFactors: ['TOTP'],
       enrollmentUrl: 'https://example.com/enroll',
+    });
+    expect(service!.calls.count).toBe(0);
+  });
+
+  it('answers a step-up challenge as an RpcException with the body (MFA_STEP_UP_REQUIRED, the window)', async () => {
+    await start();
+    await expect(send('transfer', { user: { id: 'u-totp' } })).rejects.toMatchObject({
+      statusCode: 401,
+      code: 'MFA_STEP_UP_REQUIRED',
+      maxAgeSeconds: 300,
     });
     expect(service!.calls.count).toBe(0);
   });

@@ -44,6 +44,13 @@ class SecretsGateway extends AuthenticatingGateway {
     return { event: 'secret', data: 'the secret' };
   }
 
+  @UseGuards(RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
+  @SubscribeMessage('transfer')
+  transfer() {
+    this.calls.count += 1;
+    return { event: 'transfer', data: 'done' };
+  }
+
   @UseGuards(RequireMfaBound())
   @MfaPolicy({ allOf: ['SMS', 'EMAIL'] })
   @SubscribeMessage('both')
@@ -209,6 +216,16 @@ describe.each<Kind>(['socket.io', 'ws'])('WebSockets (%s)', (kind) => {
     expect(await partly.send('both', { n: 1 })).toMatchObject({
       event: 'exception',
       data: { code: 'MFA_NOT_BOUND', boundFactors: ['TOTP'], missingFactors: ['EMAIL', 'SMS'] },
+    });
+    expect(app.calls.count).toBe(0);
+  });
+
+  it('answers a step-up challenge as an exception with the body (MFA_STEP_UP_REQUIRED, the window)', async () => {
+    app = await startApp(kind, emulator());
+    const socket = await app.connect('u-totp');
+    expect(await socket.send('transfer')).toMatchObject({
+      event: 'exception',
+      data: { statusCode: 401, code: 'MFA_STEP_UP_REQUIRED', maxAgeSeconds: 300, required: { anyOf: ['TOTP'] } },
     });
     expect(app.calls.count).toBe(0);
   });

@@ -8,7 +8,6 @@ import {
   GenAuthInvalidResponseError,
   GenAuthNetworkError,
   GenAuthRateLimitedError,
-  GenAuthServerError,
   GenAuthTimeoutError,
   isGenAuthUnavailable,
   type GenAuthCallSite,
@@ -18,8 +17,9 @@ import { MFA_CLIENT_SETTINGS } from '../contracts/tokens.js';
 import type { MfaClientSettings } from '../contracts/settings.js';
 import { ManagementTokenProvider, type FetchedToken } from './management-token.provider.js';
 import { redact } from './redact.js';
-import { signatureHeaders, tokenHeaders } from './request-signer.js';
-import { backoffDelayMs, parseRetryAfterMs, sleep } from './retry-policy.js';
+import { readEnvelope } from './envelope.js';
+import { signatureHeaders, tokenHeaders, userHeaders } from './request-signer.js';
+import { backoffDelayMs, sleep } from './retry-policy.js';
 import { encodeQuery } from './signature.js';
 
 const TOKEN_PATH = '/api/v3/get-management-token';
@@ -62,23 +62,28 @@ export class GenAuthHttpClient implements OnModuleDestroy {
 
   /**
    * Calls `method path` with `params` (GET: the query; POST: the JSON body) and returns `data`. The whole
-   * call, retries and their delays included, ends within `timeoutMs` × (1 + `maxRetries`).
+   * call, retries and their delays included, ends within `timeoutMs` × (1 + `maxRetries`). Without `user`
+   * it is a Management API call (signed, or with the management token); with it, an Authentication API
+   * call on `appHost` with the signed-in user's token, which redaction then hides too.
    */
-  async call(method: 'GET' | 'POST', path: string, params: Params): Promise<unknown> {
+  async call(method: 'GET' | 'POST', path: string, params: Params, user?: { token: string }): Promise<unknown> {
     const site: GenAuthCallSite = { method, path };
     const deadline = Date.now() + this.options.timeoutMs * (1 + this.options.maxRetries);
+    const host = user ? this.options.appHost : this.options.host;
     let tokenRefreshed = false;
     for (let attempt = 0; ;) {
       let token: string | undefined;
       try {
         let headers: Record<string, string>;
-        if (this.options.authMode === 'token') {
+        if (user) {
+          headers = userHeaders(this.options, user.token);
+        } else if (this.options.authMode === 'token') {
           token = await this.tokens.get();
           headers = tokenHeaders(this.options, token);
         } else {
           headers = signatureHeaders(this.options, method, path, params);
         }
-        return await this.send(site, params, headers, deadline);
+        return await this.send(site, params, headers, deadline, host, user?.token);
       } catch (error) {
         // A rejected token is refreshed once; the call was refused before any effect, so POST may repeat it.
         if (token !== undefined && !tokenRefreshed && error instanceof GenAuthApiError && error.statusCode === 401) {
@@ -113,7 +118,7 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     const site: GenAuthCallSite = { method: 'POST', path: TOKEN_PATH };
     const credentials = { accessKeyId: this.options.accessKeyId, accessKeySecret: this.options.accessKeySecret };
     const deadline = Date.now() + this.options.timeoutMs;
-    const data = (await this.send(site, credentials, {}, deadline)) as {
+    const data = (await this.send(site, credentials, {}, deadline, this.options.host)) as {
       access_token?: unknown;
       expires_in?: unknown;
     } | null;
@@ -130,7 +135,11 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     params: Params,
     headers: Record<string, string>,
     deadline: number,
+    host: string,
+    userToken?: string,
   ): Promise<unknown> {
+    const redactor =
+      userToken === undefined ? this.redactor : (text: string) => redact(this.redactor(text), [userToken]);
     const isGet = site.method === 'GET';
     const query = isGet ? encodeQuery(params) : '';
     // One timer per attempt bounds headers and body alike: a socket timeout would be reset by every byte.
@@ -142,7 +151,7 @@ export class GenAuthHttpClient implements OnModuleDestroy {
       // axiosRef rather than the Observable wrapper: one call, one promise, on the hot path of cold lookups.
       response = await this.http.axiosRef.request<string>({
         method: site.method,
-        url: `${this.options.host}${site.path}${query ? `?${query}` : ''}`,
+        url: `${host}${site.path}${query ? `?${query}` : ''}`,
         data: isGet ? undefined : JSON.stringify(params),
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
         signal: abort.signal,
@@ -157,17 +166,23 @@ export class GenAuthHttpClient implements OnModuleDestroy {
         maxContentLength: MAX_RESPONSE_BYTES,
       });
     } catch (error) {
-      throw this.transportError(site, error, abort.signal.aborted, timeoutMs);
+      throw this.transportError(site, error, abort.signal.aborted, timeoutMs, redactor);
     } finally {
       clearTimeout(timer);
     }
-    return readEnvelope(site, response.status, response.headers['retry-after'], response.data, this.redactor);
+    return readEnvelope(site, response.status, response.headers['retry-after'], response.data, redactor);
   }
 
-  private transportError(site: GenAuthCallSite, error: unknown, timedOut: boolean, timeoutMs: number): GenAuthError {
+  private transportError(
+    site: GenAuthCallSite,
+    error: unknown,
+    timedOut: boolean,
+    timeoutMs: number,
+    redactor: (text: string) => string,
+  ): GenAuthError {
     // The axios error holds the request config (headers, body with the secret): keep only message and code.
     const code = (error as { code?: unknown }).code;
-    const cause = Object.assign(new Error(this.redactor((error as Error).message ?? String(error))), {
+    const cause = Object.assign(new Error(redactor((error as Error).message ?? String(error))), {
       code: typeof code === 'string' ? code : undefined,
     });
     if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
@@ -178,52 +193,4 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     }
     return new GenAuthNetworkError(site, typeof code === 'string' ? code : undefined, { cause });
   }
-}
-
-/** Reads a response: HTTP 429 and 5xx first, then the JSON envelope, whose `statusCode` decides. */
-export function readEnvelope(
-  site: GenAuthCallSite,
-  httpStatus: number,
-  retryAfter: unknown,
-  text: unknown,
-  redactor: (text: string) => string = (t) => t,
-): unknown {
-  if (httpStatus === 429) throw new GenAuthRateLimitedError(site, parseRetryAfterMs(retryAfter));
-  if (httpStatus >= 500) throw new GenAuthServerError(site, httpStatus);
-  let body: unknown;
-  try {
-    body = typeof text === 'string' ? JSON.parse(text) : text;
-  } catch (error) {
-    // JSON.parse quotes the body in its message, so the cause is rebuilt from redacted text.
-    const cause = new Error(redactor((error as Error).message));
-    throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that is not JSON`, { cause });
-  }
-  if (body === null || typeof body !== 'object' || typeof (body as { statusCode?: unknown }).statusCode !== 'number') {
-    throw new GenAuthInvalidResponseError(site, `HTTP ${httpStatus} with a body that has no numeric statusCode`);
-  }
-  const envelope = body as {
-    statusCode: number;
-    apiCode?: unknown;
-    requestId?: unknown;
-    message?: unknown;
-    data?: unknown;
-  };
-  if (envelope.statusCode === 200 && httpStatus >= 200 && httpStatus < 300) return envelope.data;
-  if (envelope.statusCode === 429) throw new GenAuthRateLimitedError(site, parseRetryAfterMs(retryAfter));
-  return throwApiError(site, envelope.statusCode === 200 ? httpStatus : envelope.statusCode, envelope, redactor);
-}
-
-function throwApiError(
-  site: GenAuthCallSite,
-  statusCode: number,
-  envelope: { apiCode?: unknown; requestId?: unknown; message?: unknown },
-  redactor: (text: string) => string,
-): never {
-  throw new GenAuthApiError(
-    site,
-    statusCode,
-    typeof envelope.apiCode === 'number' ? envelope.apiCode : undefined,
-    typeof envelope.requestId === 'string' ? redactor(envelope.requestId) : undefined,
-    typeof envelope.message === 'string' ? redactor(envelope.message) : undefined,
-  );
 }

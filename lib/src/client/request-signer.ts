@@ -27,6 +27,22 @@ export function signatureHeaders(
   return headers;
 }
 
+/**
+ * The headers of an Authentication API request, made with a signed-in user's token: the application in
+ * both spellings (`x-authing-app-id`, GenAuth's `x-genauth-app-id`), the token raw (as the official SDK
+ * sends it) or as a Bearer token (as GenAuth's OpenAPI document declares), per `userTokenScheme`.
+ */
+export function userHeaders(options: MfaClientSettings, token: string): Record<string, string> {
+  const appId = options.appId ?? '';
+  return {
+    authorization: options.userTokenScheme === 'bearer' ? `Bearer ${token}` : token,
+    'x-authing-app-id': appId,
+    'x-genauth-app-id': appId,
+    'x-authing-lang': options.lang,
+    'x-authing-sdk-version': SDK_VERSION,
+  };
+}
+
 /** The headers of a token-mode request (docs/wire-protocol.md). */
 export function tokenHeaders(options: MfaClientSettings, token: string): Record<string, string> {
   const headers: Record<string, string> = {

@@ -7,11 +7,12 @@ import type { MfaUserRef } from './user-ref.js';
 export const MFA_DECISION_EVENT = 'mfa.decision';
 
 /**
- * What the guard decided: `allowed`; `denied` (401 or 403, `code` says which); `unavailable` (503);
- * `failed_open` (GenAuth could not answer and the route fails open); `report_only` (a denial that a
- * report-only route or a grace period let through; `code` says which).
+ * What the guard decided: `allowed`; `denied` (401 or 403, `code` says which); `step_up` (a step-up
+ * challenge, 401 `MFA_STEP_UP_REQUIRED`); `unavailable` (503); `failed_open` (GenAuth could not answer and
+ * the route fails open); `report_only` (a denial that a report-only route or a grace period let through;
+ * `code` says which).
  */
-export type MfaDecisionOutcome = 'allowed' | 'denied' | 'unavailable' | 'failed_open' | 'report_only';
+export type MfaDecisionOutcome = 'allowed' | 'denied' | 'step_up' | 'unavailable' | 'failed_open' | 'report_only';
 
 /** Every outcome but `allowed`: those of a denial, given or let through. @internal */
 export type MfaDenialOutcome = Exclude<MfaDecisionOutcome, 'allowed'>;

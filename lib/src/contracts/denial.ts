@@ -18,6 +18,21 @@ export type MfaDenial =
       readonly enrollmentUrl: string | undefined;
     }
   | {
+      /**
+       * Step-up: the user has the factor(s) bound, but has not verified one within the route's window
+       * (RFC 9470's `insufficient_user_authentication`).
+       */
+      readonly code: 'MFA_STEP_UP_REQUIRED';
+      readonly status: 401;
+      /** What would satisfy the route, with its window (`maxAgeSeconds`). */
+      readonly required: MfaRequirement;
+      readonly maxAgeSeconds: number;
+      /** `acr_values` the route names, for the challenge. */
+      readonly acrValues: readonly string[] | undefined;
+      /** Where a browser verifies (the `stepUpUrl` option). */
+      readonly stepUpUrl: string | undefined;
+    }
+  | {
       /** GenAuth could not answer (timeout, network, 5xx, 429, malformed body, open circuit). */
       readonly code: 'MFA_UNAVAILABLE';
       readonly status: 503;
@@ -42,6 +57,15 @@ export function defaultDenialBody(denial: MfaDenial): object {
         missingFactors: denial.missingFactors,
         ...(denial.enrollmentUrl ? { enrollmentUrl: denial.enrollmentUrl } : {}),
       };
+    case 'MFA_STEP_UP_REQUIRED':
+      return {
+        statusCode: 401,
+        code: denial.code,
+        message: stepUpDescription(denial),
+        required: { [denial.required.mode]: denial.required.factors },
+        maxAgeSeconds: denial.maxAgeSeconds,
+        ...(denial.stepUpUrl ? { stepUpUrl: denial.stepUpUrl } : {}),
+      };
     case 'MFA_UNAVAILABLE':
       return {
         statusCode: 503,
@@ -50,4 +74,30 @@ export function defaultDenialBody(denial: MfaDenial): object {
         retryAfterSeconds: denial.retryAfterSeconds,
       };
   }
+}
+
+/** A step-up challenge's denial. */
+export type MfaStepUpDenial = Extract<MfaDenial, { code: 'MFA_STEP_UP_REQUIRED' }>;
+
+/** What a step-up challenge asks for, in words. */
+function stepUpDescription(denial: MfaStepUpDenial): string {
+  const { mode, factors } = denial.required;
+  const which = factors.length === 1 ? factors[0] : `${mode === 'allOf' ? 'each of' : 'one of'} ${factors.join(', ')}`;
+  return `Verify ${which} again: this route needs a verification within the last ${denial.maxAgeSeconds} seconds.`;
+}
+
+/**
+ * The `WWW-Authenticate` value of a step-up challenge (RFC 9470 §3): the Bearer scheme with
+ * `error="insufficient_user_authentication"`, a description, `max_age` and, when the route names them,
+ * `acr_values`. Every parameter is a quoted string or a token, as RFC 9110's auth-param grammar allows.
+ */
+export function stepUpChallenge(denial: MfaStepUpDenial): string {
+  const quoted = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
+  const parts = [
+    'error="insufficient_user_authentication"',
+    `error_description=${quoted(stepUpDescription(denial))}`,
+    `max_age=${denial.maxAgeSeconds}`,
+  ];
+  if (denial.acrValues?.length) parts.push(`acr_values=${quoted(denial.acrValues.join(' '))}`);
+  return `Bearer ${parts.join(', ')}`;
 }

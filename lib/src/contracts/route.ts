@@ -29,6 +29,8 @@ export interface MfaCheck {
   /** The context type (`http`, `graphql`, `ws`, `rpc`, ...). */
   readonly transport: string;
   readonly route: MfaRoute;
+  /** What carries the user (the HTTP request, ...): step-up reads its claims and session from it. */
+  readonly carrier: unknown;
   /** The user found on the request, unchecked (the engine checks it). */
   readonly user: MfaUserRef | undefined;
   /** What stands for this one request, so that a second MFA guard on it reuses an answer that took I/O. */

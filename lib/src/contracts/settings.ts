@@ -7,6 +7,7 @@ import type { MfaDecisionEvent } from './decision.js';
 import type { MfaDenial } from './denial.js';
 import type { CompiledPolicy } from './policy.js';
 import type { MfaUserRef, UserIdType } from './user-ref.js';
+import type { MfaStepUpSettings } from './verification.js';
 
 // The module's options after validation, one view per consumer: the guard, the engine and the resolver
 // never see the credentials. `options/mfa-options.validation.ts` builds them.
@@ -60,6 +61,12 @@ export interface MfaClientSettings {
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly http: MfaHttpOptions;
+  /** The Authentication API's host (the application's), for `MfaFactorService`. */
+  readonly appHost: string;
+  /** The application of the Authentication API calls (`appId`). */
+  readonly appId: string | undefined;
+  /** How the user's token travels: raw (the official SDK) or `Bearer` (GenAuth's OpenAPI document). */
+  readonly userTokenScheme: 'raw' | 'bearer';
 }
 
 /** What `MfaManagementService` needs beyond the client. @internal */
@@ -86,6 +93,8 @@ export interface MfaGuardSettings {
   /** `enforceFrom`, in ms since the epoch. */
   readonly enforceFrom: number | undefined;
   readonly enforceFromHeader: string | undefined;
+  /** Where a browser verifies a factor again for a step-up route (the 401's `stepUpUrl`, the 303's target). */
+  readonly stepUpUrl: MfaEnrollmentUrl | undefined;
   readonly errorBody: MfaErrorBodyBuilder | undefined;
   readonly unavailableRetryAfterSeconds: number;
 }
@@ -120,4 +129,5 @@ export interface MfaSettings {
   readonly guard: MfaGuardSettings;
   readonly lookup: MfaLookupSettings;
   readonly telemetry: MfaTelemetrySettings;
+  readonly stepUp: MfaStepUpSettings;
 }

@@ -8,6 +8,8 @@ export const MFA_CLIENT_SETTINGS = Symbol('MFA_CLIENT_SETTINGS');
 export const MFA_SERVICE_SETTINGS = Symbol('MFA_SERVICE_SETTINGS');
 /** Injection token of the telemetry's settings. @internal */
 export const MFA_TELEMETRY_SETTINGS = Symbol('MFA_TELEMETRY_SETTINGS');
+/** Injection token of the step-up settings. @internal */
+export const MFA_STEP_UP_SETTINGS = Symbol('MFA_STEP_UP_SETTINGS');
 /** Injection token of the binding resolver's settings. @internal */
 export const MFA_LOOKUP_SETTINGS = Symbol('MFA_LOOKUP_SETTINGS');
 

@@ -17,7 +17,9 @@ export function enforcementStep(
   if (route.enforceFrom !== undefined && now < route.enforceFrom) {
     return { outcome: 'report_only', graceUntil: route.enforceFrom };
   }
-  return { outcome: denial.code === 'MFA_UNAVAILABLE' ? 'unavailable' : 'denied', graceUntil: undefined };
+  const outcome =
+    denial.code === 'MFA_UNAVAILABLE' ? 'unavailable' : denial.code === 'MFA_STEP_UP_REQUIRED' ? 'step_up' : 'denied';
+  return { outcome, graceUntil: undefined };
 }
 
 /**

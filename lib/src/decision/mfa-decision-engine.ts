@@ -9,7 +9,10 @@ import { MFA_GUARD_SETTINGS } from '../contracts/tokens.js';
 import { userRefProblem, type MfaUserRef } from '../contracts/user-ref.js';
 import { MfaTelemetry } from '../observability/mfa-telemetry.js';
 import { isThenable } from '../util/thenable.js';
+import type { MfaFactorTimes } from '../contracts/verification.js';
+import { MfaVerifications } from '../verifications/mfa-verifications.js';
 import { boundFactorsStep } from './bound-factors.step.js';
+import { recencyStep } from './recency.step.js';
 import { decisionEvent, reportOnlyLine } from './decision-report.js';
 import { enforcementStep, lookupFailureStep } from './enforcement.step.js';
 
@@ -39,7 +42,7 @@ const answered = new WeakMap<object, { userIdType: string; userId: string; mask:
 @Injectable()
 export class MfaDecisionEngine {
   /** The clock of grace periods; tests replace it. @internal */
-  now: () => number = Date.now;
+  now: () => number = () => Date.now();
   private readonly logger = new Logger('MfaGuard');
 
   /** @internal Nest creates it. */
@@ -47,6 +50,7 @@ export class MfaDecisionEngine {
     private readonly bindings: MfaBindingResolver,
     private readonly telemetry: MfaTelemetry,
     @Inject(MFA_GUARD_SETTINGS) private readonly settings: MfaGuardSettings,
+    private readonly verifications: MfaVerifications,
   ) {}
 
   /** The counts of a route's decisions, for the metrics (asked once per route of each guard). @internal */
@@ -111,9 +115,20 @@ export class MfaDecisionEngine {
     required: RequiredFactors,
     mask: number,
     lookupMs: number | undefined,
-  ): MfaDecision {
-    const denial = boundFactorsStep(required, mask, () => this.enrollmentUrl(check));
+  ): MfaDecision | Promise<MfaDecision> {
+    const denial = boundFactorsStep(required, mask, () => this.pageUrl(check, this.settings.enrollmentUrl));
     if (denial !== undefined) return this.deny(check, denial, required, lookupMs);
+    if (required.maxAgeMs === undefined) return this.allow(check, required, lookupMs);
+    const now = this.now();
+    const times = this.verifications.verifiedAt(check.context, check.carrier, now);
+    const recent = (found: MfaFactorTimes) => {
+      const stale = recencyStep(required, found, now, () => this.pageUrl(check, this.settings.stepUpUrl));
+      return stale === undefined ? this.allow(check, required, lookupMs) : this.deny(check, stale, required, lookupMs);
+    };
+    return isThenable(times) ? Promise.resolve(times).then(recent) : recent(times);
+  }
+
+  private allow(check: MfaCheck, required: RequiredFactors, lookupMs: number | undefined): MfaDecision {
     check.route.counts.allowed += 1;
     if (!this.telemetry.listening && lookupMs === undefined) return ALLOWED_FROM_CACHE;
     const decision: MfaDecision = {
@@ -165,8 +180,7 @@ export class MfaDecisionEngine {
     return decision;
   }
 
-  private enrollmentUrl(check: MfaCheck): string | undefined {
-    const url = this.settings.enrollmentUrl;
+  private pageUrl(check: MfaCheck, url: MfaGuardSettings['enrollmentUrl']): string | undefined {
     return typeof url === 'function' ? url(check.context) : url;
   }
 

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { MfaDenial } from '../contracts/denial.js';
+import { stepUpChallenge, type MfaDenial } from '../contracts/denial.js';
 
 /** 401 `MFA_USER_UNRESOLVED`: the request carries no user the guard can check. */
 export class MfaUserUnresolvedException extends HttpException {
@@ -12,6 +12,20 @@ export class MfaUserUnresolvedException extends HttpException {
 export class MfaNotBoundException extends HttpException {
   constructor(body: object) {
     super(body, HttpStatus.FORBIDDEN);
+  }
+}
+
+/**
+ * 401 `MFA_STEP_UP_REQUIRED`: the route needs a factor verified more recently. Sent with the RFC 9470
+ * `WWW-Authenticate` challenge.
+ */
+export class MfaStepUpRequiredException extends HttpException {
+  constructor(
+    body: object,
+    /** The `WWW-Authenticate` value. */
+    readonly challenge: string,
+  ) {
+    super(body, HttpStatus.UNAUTHORIZED);
   }
 }
 
@@ -44,5 +58,6 @@ export class MfaEnrollmentRedirectException extends HttpException {
 export function mfaHttpException(denial: MfaDenial, body: object): HttpException {
   if (denial.code === 'MFA_USER_UNRESOLVED') return new MfaUserUnresolvedException(body);
   if (denial.code === 'MFA_NOT_BOUND') return new MfaNotBoundException(body);
+  if (denial.code === 'MFA_STEP_UP_REQUIRED') return new MfaStepUpRequiredException(body, stepUpChallenge(denial));
   return new MfaUnavailableException(body, denial.retryAfterSeconds);
 }

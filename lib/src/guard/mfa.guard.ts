@@ -57,6 +57,7 @@ export class MfaGuard implements CanActivate {
       transport,
       adapter,
       route,
+      carrier,
       user: undefined,
       requestKey: adapter.requestKey(context, carrier),
     };

@@ -1,5 +1,5 @@
 import { mixin, type Type } from '@nestjs/common';
-import type { CompiledPolicy, MfaPolicyInput } from '../contracts/policy.js';
+import type { CompiledPolicy, MfaPolicyInput, MfaStepUpOptions } from '../contracts/policy.js';
 import { compilePolicy, compileStaticPolicy } from '../policy/policy-compiler.js';
 import { MfaGuard } from './mfa.guard.js';
 
@@ -12,8 +12,9 @@ let dynamicGuards = 0;
  */
 function guardName(compiled: CompiledPolicy): string {
   if (compiled.kind === 'dynamic') return `RequireMfaBound(dynamic policy #${(dynamicGuards += 1)})`;
-  const { mode, factors } = compiled.required;
-  return `RequireMfaBound(${factors.length === 1 ? factors[0] : `${mode}: ${factors.join(', ')}`})`;
+  const { mode, factors, maxAgeSeconds } = compiled.required;
+  const window = maxAgeSeconds === undefined ? '' : `, verified within ${maxAgeSeconds}s`;
+  return `RequireMfaBound(${factors.length === 1 ? factors[0] : `${mode}: ${factors.join(', ')}`}${window})`;
 }
 
 /**
@@ -27,26 +28,31 @@ function guardName(compiled: CompiledPolicy): string {
  * @Get('secrets')
  * secrets() {}
  *
+ * // step-up: TOTP verified within the last 10 minutes
+ * @UseGuards(RequireMfaBound('TOTP', { verifiedWithin: '10m' }))
+ *
  * // or everywhere: { provide: APP_GUARD, useClass: RequireMfaBound() }
  * ```
  */
-export function RequireMfaBound(policy?: MfaPolicyInput): Type<MfaGuard> {
+export function RequireMfaBound(policy?: MfaPolicyInput, options: MfaStepUpOptions = {}): Type<MfaGuard> {
   if (policy === undefined) return MfaGuard;
   let memoKey: unknown = policy;
   if (typeof policy !== 'function') {
-    const required = compileStaticPolicy(policy);
-    memoKey = `${required.mode}:${required.mask}`;
+    // Compiled requirements are shared objects, one per requirement: the object is the key.
+    memoKey = compileStaticPolicy(policy, options);
+  } else if (options.verifiedWithin !== undefined || options.acrValues !== undefined) {
+    memoKey = undefined;
   }
-  let guard = guards.get(memoKey);
+  let guard = memoKey === undefined ? undefined : guards.get(memoKey);
   if (!guard) {
-    const compiled: CompiledPolicy = compilePolicy(policy);
+    const compiled: CompiledPolicy = compilePolicy(policy, options);
     class PolicyMfaGuard extends MfaGuard {
       static readonly mfaPolicy = compiled;
       protected override readonly fixedPolicy = compiled;
     }
     guard = mixin(PolicyMfaGuard);
     Object.defineProperty(guard, 'name', { value: guardName(compiled) });
-    guards.set(memoKey, guard);
+    if (memoKey !== undefined) guards.set(memoKey, guard);
   }
   return guard;
 }

@@ -9,6 +9,7 @@ import type {
   MfaUserResolver,
 } from '../contracts/settings.js';
 import type { UserIdType } from '../contracts/user-ref.js';
+import type { MfaStepUpModuleOptions } from '../contracts/verification.js';
 
 /** The GenAuth (international) Management API host, the default `host`. */
 export const GENAUTH_HOST = 'https://api.genauth.ai';
@@ -58,8 +59,21 @@ export interface MfaModuleOptions {
   retryMaxDelayMs?: number;
   /** Default `userIdType` of calls and of the guard. Default `'user_id'`. */
   userIdType?: UserIdType;
-  /** Default `appId` of {@link MfaManagementService.getMfaTriggerData}. */
+  /**
+   * The application: default `appId` of {@link MfaManagementService.getMfaTriggerData}, and the application of
+   * `MfaFactorService`'s calls (required for those).
+   */
   appId?: string;
+  /**
+   * The application's host, where the Authentication API answers `MfaFactorService` (e.g.
+   * `https://my-app.genauth.ai`). Default: `host` (the emulator serves both).
+   */
+  appHost?: string;
+  /**
+   * How `MfaFactorService` sends the user's token: `'raw'` (default, as the official SDK does) or
+   * `'bearer'` (as GenAuth's OpenAPI document declares).
+   */
+  userTokenScheme?: 'raw' | 'bearer';
   /**
    * Check the key pair with one signed call when the app starts: `'fail'` stops start-up when GenAuth
    * refuses it (apiCode 1300-1306, with GenAuth's message), `'warn'` logs that once and starts. GenAuth not
@@ -82,6 +96,13 @@ export interface MfaModuleOptions {
    * `redirectToEnrollment`). A path (`/account/mfa`) or an absolute URL; a function gets the context.
    */
   enrollmentUrl?: MfaEnrollmentUrl;
+  /**
+   * Where a user verifies a factor again for a step-up route (`verifiedWithin`): put in the 401 body, and
+   * browser navigations are sent there (303, with `returnTo`). A path or an http(s) URL, or a function.
+   */
+  stepUpUrl?: MfaEnrollmentUrl;
+  /** Step-up: where verification times come from (claims, the library's record per session). */
+  stepUp?: MfaStepUpModuleOptions;
   /**
    * Answer a browser navigation (a GET accepting `text/html`) denied for a missing factor with a 303 to
    * `enrollmentUrl`, with `returnTo` set to its path. Default true (when `enrollmentUrl` is set).

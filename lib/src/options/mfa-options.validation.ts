@@ -10,6 +10,7 @@ import { AUTHING_FLAVOR, GENAUTH_FLAVOR } from '../client/signature.js';
 import { MfaOptionsError } from '../errors/mfa-options.error.js';
 import { compilePolicy } from '../policy/policy-compiler.js';
 import { enforceFromTime } from '../policy/rollout.js';
+import { stepUpSettings } from './step-up.validation.js';
 import { GENAUTH_HOST, type MfaModuleOptions } from './mfa-module-options.js';
 import {
   boolean,
@@ -24,20 +25,20 @@ import {
 } from './option-checks.js';
 
 /** Adds `https://` when the scheme is missing and strips trailing slashes, as the official SDK does. */
-export function normalizeHost(raw: unknown): string {
-  const text = requireString(optionalString(raw, 'host') ?? GENAUTH_HOST, 'host').trim();
+export function normalizeHost(raw: unknown, option = 'host'): string {
+  const text = requireString(optionalString(raw, option) ?? GENAUTH_HOST, option).trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new MfaOptionsError('host', `it is not a valid URL (got ${text})`);
+    throw new MfaOptionsError(option, `it is not a valid URL (got ${text})`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new MfaOptionsError('host', `it must be an http(s) URL (got ${text})`);
+    throw new MfaOptionsError(option, `it must be an http(s) URL (got ${text})`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new MfaOptionsError('host', 'it must not carry a query, a fragment or credentials');
+    throw new MfaOptionsError(option, 'it must not carry a query, a fragment or credentials');
   }
   return withScheme.replace(/\/+$/, '');
 }
@@ -92,6 +93,10 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
       retryBaseDelayMs,
       retryMaxDelayMs: durationMs(options.retryMaxDelayMs, 'retryMaxDelayMs', Math.max(2000, retryBaseDelayMs)),
       http: httpOption(options.http),
+      appHost:
+        options.appHost === undefined || options.appHost === '' ? host : normalizeHost(options.appHost, 'appHost'),
+      appId: optionalString(options.appId, 'appId'),
+      userTokenScheme: oneOf(options.userTokenScheme, 'userTokenScheme', ['raw', 'bearer'], 'raw'),
     },
     service: {
       userIdType,
@@ -106,11 +111,12 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
       defaultPolicy: compileOption(options.defaultPolicy),
       resolveUser: fn(options.resolveUser, 'resolveUser'),
       failOpen: boolean(options.failOpen, 'failOpen', false),
-      enrollmentUrl: enrollmentUrlOption(options.enrollmentUrl),
+      enrollmentUrl: redirectUrlOption(options.enrollmentUrl, 'enrollmentUrl'),
       redirectToEnrollment: boolean(options.redirectToEnrollment, 'redirectToEnrollment', true),
       reportOnly: boolean(options.reportOnly, 'reportOnly', false),
       enforceFrom: enforceFromOption(options.enforceFrom),
       enforceFromHeader: headerName(options.enforceFromHeader, 'enforceFromHeader'),
+      stepUpUrl: redirectUrlOption(options.stepUpUrl, 'stepUpUrl'),
       errorBody: fn(options.errorBody, 'errorBody'),
       unavailableRetryAfterSeconds,
     },
@@ -119,6 +125,7 @@ export function validateMfaOptions(options: MfaModuleOptions): MfaSettings {
       decisionEvents: boolean(options.decisionEvents, 'decisionEvents', true),
       metrics: boolean(options.metrics, 'metrics', true),
     },
+    stepUp: stepUpSettings(options.stepUp, cache.store),
     lookup: {
       userIdType,
       cache: {
@@ -151,13 +158,13 @@ function enforceFromOption(value: unknown): number | undefined {
 }
 
 /** A path on this origin (`/account/mfa`) or an http(s) URL: anything else in a redirect is an attack. */
-function enrollmentUrlOption(value: unknown): MfaModuleOptions['enrollmentUrl'] {
+function redirectUrlOption(value: unknown, option: string): MfaModuleOptions['enrollmentUrl'] {
   if (typeof value === 'function') return value as MfaModuleOptions['enrollmentUrl'];
-  const url = optionalString(value, 'enrollmentUrl');
+  const url = optionalString(value, option);
   if (url === undefined) return undefined;
   if (isRedirectTarget(url)) return url;
   throw new MfaOptionsError(
-    'enrollmentUrl',
+    option,
     `it must be a path on this origin (/account/mfa) or an http(s) URL (got ${shown(url)})`,
   );
 }

@@ -12,11 +12,26 @@ const base = (statusCode: number, code: string) => ({
 export const MFA_RESPONSES: Record<'unresolved' | 'notBound' | 'unavailable' | 'redirect', ApiResponseOptions> = {
   unresolved: {
     status: 401,
-    description: 'MFA_USER_UNRESOLVED: no authenticated user to check MFA for.',
+    description:
+      'MFA_USER_UNRESOLVED: no authenticated user to check MFA for; or MFA_STEP_UP_REQUIRED: the route needs a ' +
+      'factor verified within maxAgeSeconds (RFC 9470 challenge in WWW-Authenticate).',
+    headers: {
+      'WWW-Authenticate': {
+        description: 'On MFA_STEP_UP_REQUIRED: Bearer error="insufficient_user_authentication", max_age=...',
+        schema: { type: 'string' },
+      },
+    },
     schema: {
       type: 'object',
       required: ['statusCode', 'code', 'message'],
-      properties: base(401, 'MFA_USER_UNRESOLVED'),
+      properties: {
+        statusCode: { type: 'integer', enum: [401] },
+        code: { type: 'string', enum: ['MFA_USER_UNRESOLVED', 'MFA_STEP_UP_REQUIRED'] },
+        message: { type: 'string' },
+        maxAgeSeconds: { type: 'integer', description: 'MFA_STEP_UP_REQUIRED: the window, in seconds.' },
+        required: { type: 'object', description: 'MFA_STEP_UP_REQUIRED: the factors that would satisfy it.' },
+        stepUpUrl: { type: 'string', description: 'MFA_STEP_UP_REQUIRED: where to verify, when configured.' },
+      },
     },
   },
   notBound: {

@@ -1,3 +1,4 @@
+import { stepUpChallenge } from '../contracts/denial.js';
 import { MfaGraphQLDenialError } from '../errors/mfa-graphql-denial.error.js';
 import { isObject, setHeader, userOnCarrier, type MfaTransport } from './mfa-transport.js';
 
@@ -34,6 +35,7 @@ export const graphqlTransport: MfaTransport = {
   denial(denial, reply) {
     const body = reply.body();
     if (denial.code === 'MFA_UNAVAILABLE') setHeader(reply.response, 'Retry-After', String(denial.retryAfterSeconds));
+    if (denial.code === 'MFA_STEP_UP_REQUIRED') setHeader(reply.response, 'WWW-Authenticate', stepUpChallenge(denial));
     return new MfaGraphQLDenialError(denial, body);
   },
 };

@@ -1,12 +1,26 @@
+import { stepUpChallenge, type MfaDenial } from '../contracts/denial.js';
 import { MfaEnrollmentRedirectException, mfaHttpException } from '../errors/mfa.exceptions.js';
 import { enrollmentRedirect } from './enrollment-redirect.js';
-import { isObject, setHeader, userOnCarrier, type MfaTransport } from './mfa-transport.js';
+import { isObject, setHeader, userOnCarrier, type MfaReply, type MfaTransport } from './mfa-transport.js';
 
 /**
  * HTTP (Express, Fastify): the user is `request.user`, the request is the request, a denial is an
- * `HttpException` (with `Retry-After` on a 503), and a browser navigation that misses a factor gets a 303
- * to the enrollment page instead.
+ * `HttpException` (with `Retry-After` on a 503, RFC 9470's `WWW-Authenticate` on a step-up challenge), and a
+ * browser navigation that misses a factor, or must verify one again, gets a 303 to the enrollment or the
+ * step-up page instead.
  */
+/** The page a browser navigation goes to instead of a denial: enrollment for a missing factor, step-up. */
+function pageFor(denial: MfaDenial, reply: MfaReply): { url: string | undefined; message: string } | undefined {
+  if (!reply.settings.redirectToEnrollment) return undefined;
+  if (denial.code === 'MFA_NOT_BOUND') {
+    return { url: denial.enrollmentUrl, message: `Enroll ${denial.missingFactors.join(', ')} to continue.` };
+  }
+  if (denial.code === 'MFA_STEP_UP_REQUIRED') {
+    return { url: denial.stepUpUrl, message: `Verify ${denial.required.factors.join(' or ')} again to continue.` };
+  }
+  return undefined;
+}
+
 export const httpTransport: MfaTransport = {
   type: 'http',
   userSource: 'request.user',
@@ -16,19 +30,19 @@ export const httpTransport: MfaTransport = {
   requestKey: (_context, carrier) => (isObject(carrier) ? carrier : undefined),
   user: (carrier) => userOnCarrier(carrier),
   denial(denial, reply) {
-    if (denial.code === 'MFA_NOT_BOUND' && reply.settings.redirectToEnrollment) {
-      const location = enrollmentRedirect(reply.carrier, denial.enrollmentUrl);
-      if (location !== undefined && setHeader(reply.response, 'Location', location)) {
-        return new MfaEnrollmentRedirectException(location, {
-          statusCode: 303,
-          code: denial.code,
-          message: `Enroll ${denial.missingFactors.join(', ')} to continue.`,
-          location,
-        });
-      }
+    const page = pageFor(denial, reply);
+    const location = page && enrollmentRedirect(reply.carrier, page.url);
+    if (location !== undefined && setHeader(reply.response, 'Location', location)) {
+      return new MfaEnrollmentRedirectException(location, {
+        statusCode: 303,
+        code: denial.code,
+        message: page!.message,
+        location,
+      });
     }
     const body = reply.body();
     if (denial.code === 'MFA_UNAVAILABLE') setHeader(reply.response, 'Retry-After', String(denial.retryAfterSeconds));
+    if (denial.code === 'MFA_STEP_UP_REQUIRED') setHeader(reply.response, 'WWW-Authenticate', stepUpChallenge(denial));
     return mfaHttpException(denial, body);
   },
 };

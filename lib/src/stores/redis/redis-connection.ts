@@ -10,6 +10,9 @@ export interface RedisConnection {
   /** SET with a TTL in ms; `onlyIfAbsent` adds NX. */
   set(key: string, value: string, ttlMs: number, onlyIfAbsent: boolean): Promise<unknown>;
   incr(key: string): Promise<number>;
+  /** HSET one field, then PEXPIRE the key. */
+  hsetWithTtl(key: string, field: string, value: string, ttlMs: number): Promise<unknown>;
+  hgetall(key: string): Promise<Record<string, string>>;
   publish(channel: string, message: string): Promise<unknown>;
   /** A second connection, for SUBSCRIBE (a subscribed connection runs no other command). */
   subscriber(): RedisSubscriber;
@@ -37,6 +40,9 @@ interface IoRedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
   incr(key: string): Promise<number>;
+  hset(key: string, field: string, value: string): Promise<unknown>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  pexpire(key: string, ms: number): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   duplicate(): IoRedisLike;
   subscribe(channel: string): Promise<unknown>;
@@ -51,6 +57,9 @@ interface NodeRedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options: { PX: number; NX?: boolean }): Promise<unknown>;
   incr(key: string): Promise<number>;
+  hSet(key: string, field: string, value: string): Promise<unknown>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  pExpire(key: string, ms: number): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   duplicate(): NodeRedisLike;
   connect(): Promise<unknown>;
@@ -85,6 +94,8 @@ export function redisConnection(given: RedisClientLike): RedisConnection {
       set: (key, value, ttlMs, onlyIfAbsent) =>
         client.set(key, value, onlyIfAbsent ? { PX: ttlMs, NX: true } : { PX: ttlMs }),
       incr: (key) => client.incr(key),
+      hsetWithTtl: (key, field, value, ttlMs) => client.hSet(key, field, value).then(() => client.pExpire(key, ttlMs)),
+      hgetall: (key) => client.hGetAll(key),
       publish: (channel, message) => client.publish(channel, message),
       subscriber: () => nodeRedisSubscriber(client.duplicate()),
     };
@@ -95,6 +106,8 @@ export function redisConnection(given: RedisClientLike): RedisConnection {
     set: (key, value, ttlMs, onlyIfAbsent) =>
       onlyIfAbsent ? client.set(key, value, 'PX', ttlMs, 'NX') : client.set(key, value, 'PX', ttlMs),
     incr: (key) => client.incr(key),
+    hsetWithTtl: (key, field, value, ttlMs) => client.hset(key, field, value).then(() => client.pexpire(key, ttlMs)),
+    hgetall: (key) => client.hgetall(key),
     publish: (channel, message) => client.publish(channel, message),
     subscriber: () => ioRedisSubscriber(client.duplicate()),
   };

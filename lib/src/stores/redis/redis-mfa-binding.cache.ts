@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { MfaBindingCache, MfaBindingChange, MfaStoreHealth } from '../../contracts/binding-store.js';
+import { MFA_FACTORS, type MfaFactor } from '../../contracts/mfa-factor.js';
+import type { MfaFactorTimes, MfaVerificationStore } from '../../contracts/verification.js';
 import { MfaOptionsError } from '../../errors/mfa-options.error.js';
 import { durationMs, integer, shown } from '../../options/option-checks.js';
 import { withDeadline } from '../../util/deadline.js';
@@ -47,7 +49,7 @@ const STORED_MASK = /^(?:[0-9]|1[0-5])$/;
  * - Redis down, slow or refusing: every command is bounded by `timeoutMs`, a failure counts as a miss,
  *   one warning is logged when Redis goes down and one line when it is back.
  */
-export class RedisMfaBindingCache implements MfaBindingCache {
+export class RedisMfaBindingCache implements MfaBindingCache, MfaVerificationStore {
   readonly memoryTtlMs: number;
   readonly memoryMaxEntries: number;
   private readonly logger = new Logger('MfaBindingCache');
@@ -137,6 +139,25 @@ export class RedisMfaBindingCache implements MfaBindingCache {
     await this.bounded(this.redis.publish(this.channel, changeMessage({ kind: 'clear' })));
   }
 
+  /** Records a session's verification, shared by every replica (the step-up record). */
+  recordVerification(sessionKey: string, factor: MfaFactor, at: number, ttlMs: number): Promise<void> {
+    return this.bounded(this.redis.hsetWithTtl(this.verificationKey(sessionKey), factor, String(at), ttlMs)).then(() =>
+      this.state.succeeded(),
+    );
+  }
+
+  /** A session's verifications; a failure rejects (the caller counts it as nothing verified). */
+  async verifications(sessionKey: string): Promise<MfaFactorTimes> {
+    const stored = await this.bounded(this.redis.hgetall(this.verificationKey(sessionKey)));
+    this.state.succeeded();
+    const times: MfaFactorTimes = {};
+    for (const factor of MFA_FACTORS) {
+      const value = stored[factor];
+      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) times[factor] = Number(value);
+    }
+    return times;
+  }
+
   watch(listener: (change: MfaBindingChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -184,6 +205,10 @@ export class RedisMfaBindingCache implements MfaBindingCache {
       },
       (error: unknown) => this.state.failed('read', error),
     );
+  }
+
+  private verificationKey(sessionKey: string): string {
+    return `${this.prefix}verified:${sessionKey}`;
   }
 
   private redisKey(key: string): string {
