@@ -1,12 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { MfaModule, type MfaModuleOptions } from 'nestjs-genauth-mfa';
+import { GENAUTH_HOST, MfaModule, mfaSessionKey, type MfaModuleOptions } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { AccountController } from './account/account.controller.js';
 import { AdminController } from './admin/admin.controller.js';
 import { AppController } from './app.controller.js';
 import { AuthModule } from './auth/auth.module.js';
-import { SAMPLE_CONFIG } from './config/config.tokens.js';
+import { SAMPLE_CONFIG, SAMPLE_EMULATOR, SAMPLE_HOSTS } from './config/config.tokens.js';
+import { DemoCodesController } from './demo/demo-codes.controller.js';
+import { MfaPagesController } from './web/mfa-pages.controller.js';
+import { SignInController } from './web/sign-in.controller.js';
+import type { SampleHosts } from './genauth/genauth-users.js';
+import { requestToken } from './auth/jwt-auth.guard.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { VaultController } from './vault/vault.controller.js';
@@ -17,11 +22,29 @@ import { MfaHealthIndicator } from 'nestjs-genauth-mfa/terminus';
 
 /** Where the MFA module points: the embedded emulator, or the real GenAuth from the configuration. */
 function mfaOptions(config: SampleConfig, emulator: GenAuthEmulator | undefined): MfaModuleOptions {
-  // Browser navigations that miss a factor go to the sample's enrollment page; API calls get its path in
-  // the 403 body. Responses in a grace period say when enforcement starts.
-  const common = { appId: config.appId, enrollmentUrl: '/web/mfa/enroll', enforceFromHeader: 'MFA-Enforce-From' };
+  // Browser navigations that miss a factor go to the sample's enrollment page, those that must verify one
+  // again to its verify page; API calls get those paths in the body. Responses in a grace period say when
+  // enforcement starts. The browser pages keep the user's GenAuth token in a cookie: that is their session.
+  const common: Partial<MfaModuleOptions> = {
+    appId: config.appId,
+    enrollmentUrl: '/web/mfa/enroll',
+    stepUpUrl: '/web/mfa/verify',
+    enforceFromHeader: 'MFA-Enforce-From',
+    stepUp: {
+      sessionKey: (context) => {
+        const token = requestToken(context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers);
+        return token ? mfaSessionKey(token) : undefined;
+      },
+    },
+  };
   if (emulator) return { ...common, host: emulator.url, ...emulator.credentials[0]! };
-  return { ...common, host: config.host, accessKeyId: config.accessKeyId!, accessKeySecret: config.accessKeySecret! };
+  const real = { host: config.host, accessKeyId: config.accessKeyId!, accessKeySecret: config.accessKeySecret! };
+  return { ...common, ...real, appHost: config.appHost };
+}
+
+/** Where the Authentication API answers: the emulator, else the app's host (else the Management host). */
+function hosts(config: SampleConfig, emulator: GenAuthEmulator | undefined): SampleHosts {
+  return { appHost: emulator?.url ?? config.appHost ?? config.host ?? GENAUTH_HOST };
 }
 
 @Module({})
@@ -48,17 +71,26 @@ export class AppModule {
         ReportsController,
         AdminController,
         WebController,
+        SignInController,
+        MfaPagesController,
+        DemoCodesController,
         HealthController,
       ],
       providers: [
         MfaHealthIndicator,
+        { provide: SAMPLE_EMULATOR, useValue: emulator ?? null },
+        {
+          provide: SAMPLE_HOSTS,
+          inject: [ConfigService],
+          useFactory: (s: ConfigService) => hosts(s.getOrThrow('sample'), emulator),
+        },
         {
           provide: SAMPLE_CONFIG,
           inject: [ConfigService],
           useFactory: (settings: ConfigService) => settings.getOrThrow<SampleConfig>('sample'),
         },
       ],
-      exports: [SAMPLE_CONFIG],
+      exports: [SAMPLE_CONFIG, SAMPLE_HOSTS],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { DEMO_USERS, demoRoles } from './demo/demo-seed.js';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from 'nestjs-genauth-mfa/testing';
 import type { RunningSample } from './sample-runner.js';
 
 /** What `npm start` prints: where things run, demo tokens, and curl commands for each outcome. */
@@ -38,9 +39,12 @@ export async function banner(sample: RunningSample): Promise<string> {
     get('CAROL', '/vault/totp', 'now 200, at once'),
     `  curl -s ${url}/auth/demo-token -H 'content-type: application/json' -d '{"userId":"bob"}'   # a fresh token`,
     '',
-    `In a browser: ${url}/web. Sign in as dave (nothing bound; the commands above leave him so), open the`,
-    'quarterly report: you are sent to enroll TOTP, and back to the report. The preview (report-only) and',
-    'export (grace period) pages log here who they would refuse.',
+    `In a browser: ${url}/web. Sign in as dave (password ${DEMO_PASSWORD}; nothing bound, the commands above`,
+    'leave him so) and open the quarterly report: you are sent to enroll TOTP (scan the QR code or type its',
+    'secret into an authenticator app), and back to the report. Then open the transfer page: it wants TOTP',
+    "verified within 5 minutes, so it asks for a code and sends you back. alice's authenticator secret is",
+    `${DEMO_TOTP_SECRET}; ${url}/web/demo/codes shows every demo user's current code. The preview`,
+    '(report-only) and export (grace period) pages log here who they would refuse.',
     '',
     'Ctrl-C stops the app and the emulator.',
   );

@@ -5,6 +5,7 @@
 //
 //   node test/consumers/run.mjs [app ...]     (KEEP=1 keeps the apps under the printed folder)
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const APPS = join(ROOT, 'test', 'consumers', 'apps');
 const MINUTE = 60_000;
+/** alice's TOTP secret in the demo pool (the README prints it). */
+const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /**
  * The apps. `files: 'common'` copies apps/common/src; `readme` takes its main.ts only, and the rest from
@@ -161,8 +164,13 @@ async function runApp(entry, tarball, blocks) {
   await run('npm', ['run', 'build'], dir, 5 * MINUTE);
   console.log('   built');
   if (entry.test) {
-    await run('npm', ['test'], dir, 5 * MINUTE);
-    console.log('   its own tests passed');
+    const output = await run('npm', ['test'], dir, 5 * MINUTE);
+    // eslint-disable-next-line no-control-regex -- the runners' colors
+    const counts = output
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .match(/^\s*Tests:?\s+(.*)$/m)?.[1]
+      ?.trim();
+    console.log(`   its own tests passed (${counts ?? 'no count printed'})`);
   }
   await singleCopy(dir);
   console.log('   one copy of every class (require and import give the same objects)');
@@ -187,7 +195,7 @@ async function runApp(entry, tarball, blocks) {
     );
     try {
       const url = app.lines.find((l) => l.startsWith('listening on ')).slice('listening on '.length);
-      await entry.probe(url);
+      await entry.probe(url, env);
       if (entry.files === 'common') {
         await rpcProbe(rpcPort);
         console.log('   the TCP microservice answers as it should (RpcException bodies)');
@@ -263,15 +271,84 @@ function freePort() {
   });
 }
 
-async function guideProbe(url) {
-  const as = (user) => ({ authorization: `Bearer ${user}` });
-  await expectStatus(url, '/payments', as('alice'), 201, 'POST');
-  const denied = await expectStatus(url, '/payments', as('dave'), 403, 'POST');
+async function guideProbe(url, env) {
+  const as = async (user) => ({ authorization: `Bearer ${await signIn(env, user)}` });
+  await expectStatus(url, '/payments', await as('alice'), 201, 'POST');
+  const denied = await expectStatus(url, '/payments', await as('dave'), 403, 'POST');
   if (denied.enrollmentUrl !== 'https://app.example.com/settings/mfa')
     throw new Error(`403 body: ${JSON.stringify(denied)}`);
-  await expectStatus(url, '/payments/payees', as('bob'), 201, 'POST');
-  await expectStatus(url, '/payments/payees', as('alice'), 403, 'POST');
+  await expectStatus(url, '/payments/payees', await as('bob'), 201, 'POST');
+  await expectStatus(url, '/payments/payees', await as('alice'), 403, 'POST');
   await expectStatus(url, '/payments', {}, 401, 'POST');
+  await expectStatus(url, '/payments', { authorization: 'Bearer alice' }, 401, 'POST');
+  await stepUpProbe(url, await as('alice'));
+}
+
+/** The README's step-up section: a challenge, a wrong code, a right one, then the route; a new session is asked again. */
+async function stepUpProbe(url, alice) {
+  const challenged = await fetch(`${url}/transfers`, { method: 'POST', headers: alice });
+  const body = await challenged.json();
+  const challenge = authParams(challenged.headers.get('www-authenticate'));
+  if (
+    challenged.status !== 401 ||
+    body.code !== 'MFA_STEP_UP_REQUIRED' ||
+    challenge.error !== 'insufficient_user_authentication' ||
+    challenge.max_age !== '300'
+  )
+    throw new Error(
+      `step-up challenge: ${challenged.status} ${challenged.headers.get('www-authenticate')} ${JSON.stringify(body)}`,
+    );
+  const verify = (code) => ({
+    method: 'POST',
+    headers: { ...alice, 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  const right = totp(DEMO_TOTP_SECRET);
+  const wrong = await fetch(`${url}/transfers/verify`, verify(right === '000000' ? '111111' : '000000'));
+  const wrongBody = await wrong.json();
+  if (wrong.status !== 400 || wrongBody.code !== 'MFA_CODE_REJECTED' || wrongBody.triesLeft !== 4)
+    throw new Error(`wrong code: ${wrong.status} ${JSON.stringify(wrongBody)}`);
+  const verified = await fetch(`${url}/transfers/verify`, verify(right));
+  if (verified.status !== 204) throw new Error(`right code: ${verified.status} ${await verified.text()}`);
+  await expectStatus(url, '/transfers', alice, 201, 'POST');
+  console.log('   step-up: 401 with the RFC 9470 challenge, 400 for a wrong code, 201 after a right one');
+}
+
+/** A user's access token from the emulator's password sign-in, as the app's users get theirs. */
+async function signIn(env, account) {
+  const response = await fetch(`${env.GENAUTH_HOST}/api/v3/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authing-app-id': env.GENAUTH_APP_ID },
+    body: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { account, password: 'demo-password' } }),
+  });
+  const body = await response.json();
+  if (typeof body.data?.access_token !== 'string') throw new Error(`sign-in of ${account}: ${JSON.stringify(body)}`);
+  return body.data.access_token;
+}
+
+/** RFC 6238, computed here apart from the library's own code. */
+function totp(base32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of base32) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** The auth-params of a `Bearer` challenge (RFC 9110 §11.2: token or quoted-string values). */
+function authParams(header) {
+  const match = /^Bearer\s+(.*)$/.exec(header ?? '');
+  if (!match) return {};
+  const params = {};
+  for (const [, name, quoted, token] of match[1].matchAll(
+    /([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([!#$%&'*+.^_`|~0-9A-Za-z-]+))\s*(?:,\s*|$)/g,
+  ))
+    params[name.toLowerCase()] = quoted === undefined ? token : quoted.replace(/\\(.)/g, '$1');
+  return params;
 }
 
 async function expectStatus(url, path, headers, status, method = 'GET') {

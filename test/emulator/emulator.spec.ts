@@ -113,10 +113,11 @@ describe('genauth-emulator command', () => {
       for await (const line of createInterface({ input: child.stdout })) {
         const [name, value] = line.split('=');
         if (name?.startsWith('GENAUTH_') && value) env[name] = value;
-        if (name === 'GENAUTH_ACCESS_KEY_SECRET') break;
+        if (name === 'GENAUTH_APP_ID') break;
       }
       expect(env['GENAUTH_ACCESS_KEY_ID']).toBe('flag-ak');
       expect(env['GENAUTH_ACCESS_KEY_SECRET']).toBe('flag-sk');
+      expect(env['GENAUTH_APP_ID']).toBe(DEMO_SEED.applications![0]!.appId);
       const { ManagementClient } = await import('authing-node-sdk');
       const client = new ManagementClient({
         accessKeyId: 'flag-ak',

@@ -53,6 +53,16 @@ describe('the emulated Authentication API (user side)', () => {
     expect((await signIn('alice', 'wrong')).apiCode).toBe(2333);
   });
 
+  it('signIn gives the token the HTTP sign-in gives, and rejects a wrong password', async () => {
+    const token = await emulator.signIn('alice', DEMO_PASSWORD);
+    expect((await call('GET', '/api/v3/list-enrolled-factors', { token })).body).toMatchObject({
+      statusCode: 200,
+      data: [{ factorType: 'OTP' }],
+    });
+    await expect(emulator.signIn('alice', 'wrong')).rejects.toThrow(/sign-in of alice refused/);
+    expect(emulator.applicationIds()).toEqual([APP]);
+  });
+
   it('enrolls TOTP for real: a QR URI with a secret, then only the right code binds it', async () => {
     const token = (await signIn('dave')).data.access_token as string;
     const toEnroll = await call('GET', '/api/v3/list-factors-to-enroll', { token });

@@ -89,14 +89,7 @@ describe.each<AdapterName>(['express', 'fastify'])(
       await emulator.stop();
     });
 
-    const signIn = async (account: string) => {
-      const response = await fetch(`${emulator.url}/api/v3/signin`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-authing-app-id': 'demo-app' },
-        body: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { account, password: DEMO_PASSWORD } }),
-      });
-      return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-    };
+    const signIn = (account: string) => emulator.signIn(account, DEMO_PASSWORD);
     const vault = async (token: string) =>
       (await fetch(`${url}/vault`, { headers: { authorization: `Bearer ${token}` } })).status;
 

@@ -10,7 +10,15 @@ import {
 } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { MfaFactorService, MfaModule, MfaReportOnly, RequireMfaBound, type MfaDecisionEvent } from 'nestjs-genauth-mfa';
+import {
+  MfaFactorService,
+  MfaGuard,
+  MfaModule,
+  MfaPolicy,
+  MfaReportOnly,
+  RequireMfaBound,
+  type MfaDecisionEvent,
+} from 'nestjs-genauth-mfa';
 import { DEMO_PASSWORD, DEMO_SEED, DEMO_TOTP_SECRET, GenAuthEmulator, totpCode } from 'nestjs-genauth-mfa/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AdapterName } from '../support/guard-app.js';
@@ -49,6 +57,19 @@ class StepUpController {
   }
 }
 
+/** Windows declared with decorators: the controller's policy has one, a route's own policy replaces it. */
+@UseGuards(TokenUserGuard, MfaGuard)
+@MfaPolicy({ anyOf: ['TOTP', 'FACE'], verifiedWithin: '5m' })
+@Controller('declared')
+class DeclaredController {
+  @Get('inherited') inherited() {
+    return { ok: 'inherited' };
+  }
+  @MfaPolicy('TOTP') @Get('overridden') overridden() {
+    return { ok: 'overridden' };
+  }
+}
+
 describe.each<AdapterName>(['express', 'fastify'])('step-up: a factor verified within a window (%s)', (adapter) => {
   const emulator = new GenAuthEmulator({ seed: DEMO_SEED });
   const events: MfaDecisionEvent[] = [];
@@ -68,7 +89,7 @@ describe.each<AdapterName>(['express', 'fastify'])('step-up: a factor verified w
           onDecision: (event) => events.push(event),
         }),
       ],
-      controllers: [StepUpController],
+      controllers: [StepUpController, DeclaredController],
     })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -87,14 +108,7 @@ describe.each<AdapterName>(['express', 'fastify'])('step-up: a factor verified w
     await emulator.stop();
   });
 
-  const signIn = async (account: string) => {
-    const response = await fetch(`${emulator.url}/api/v3/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-authing-app-id': 'demo-app' },
-      body: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { account, password: DEMO_PASSWORD } }),
-    });
-    return ((await response.json()) as { data: { access_token: string } }).data.access_token;
-  };
+  const signIn = (account: string) => emulator.signIn(account, DEMO_PASSWORD);
   const get = async (path: string, token: string, headers: Record<string, string> = {}) => {
     const response = await fetch(`${url}${path}`, {
       headers: { authorization: `Bearer ${token}`, ...headers },
@@ -141,6 +155,18 @@ describe.each<AdapterName>(['express', 'fastify'])('step-up: a factor verified w
     await app.get(MfaFactorService).verifyTotp({ accessToken: first }, totpCode(DEMO_TOTP_SECRET, Date.now() + 30_000));
     expect((await get('/step/totp', first)).status).toBe(200);
     expect((await get('/step/totp', await signIn('alice'))).status).toBe(401);
+  });
+
+  it('takes the window from @MfaPolicy, the most specific declaration winning', async () => {
+    const token = await signIn('alice');
+    const inherited = await get('/declared/inherited', token);
+    expect(inherited.status).toBe(401);
+    expect(inherited.body).toMatchObject({
+      code: 'MFA_STEP_UP_REQUIRED',
+      required: { anyOf: ['TOTP', 'FACE'] },
+      maxAgeSeconds: 300,
+    });
+    expect((await get('/declared/overridden', token)).status).toBe(200);
   });
 
   it('checks the binding first: a user without the factor gets the 403, not a challenge', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, totpCode } from 'nestjs-genauth-mfa/testing';
 import { startSample, type RunningSample } from '../../sample-app/src/sample-runner.js';
 
 /** Debian's Chromium (installed by `npm test`'s pretest and by .ci/run); nothing is downloaded. */
@@ -30,7 +31,14 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     await sample?.stop();
   });
 
-  it('opens the protected page, lands on enrollment, enrolls, and is back on the page with its content', async () => {
+  const signIn = async (user: string) => {
+    await page.goto(`${sample.url}/web/sign-in?user=${user}&returnTo=/web`);
+    await page.fill('#password', DEMO_PASSWORD);
+    await page.click('#sign-in');
+    await page.waitForURL(/\/web$/);
+  };
+
+  it('signs in through GenAuth, enrolls TOTP from the QR page with a real code, and is back on the page', async () => {
     expect(sample.emulator!.getBindings('dave')?.TOTP).toBe(false);
 
     // Signed out, the report sends the browser to sign in (not to a JSON 401), and back after it.
@@ -41,32 +49,64 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     await page.screenshot({ path: join(OUT, '1-start.png') });
 
     await page.click('text=Sign in as dave');
+    await page.fill('#password', 'not-the-password');
+    await page.click('#sign-in');
+    expect(await page.textContent('#error')).toContain('Wrong account or password');
+    await page.fill('#password', DEMO_PASSWORD);
+    await page.click('#sign-in');
     await page.waitForURL(/\/web\/mfa\/enroll\?/);
-    expect(await page.textContent('#signed-in')).toBe('dave');
     const enrollment = new URL(page.url());
     expect(enrollment.searchParams.get('returnTo')).toBe('/web/reports?mfa_return=1');
-    expect(await page.textContent('h1')).toBe('Set up two-factor authentication');
+    expect(await page.textContent('#signed-in')).toBe('dave');
+    expect(await page.getAttribute('#qr', 'src')).toMatch(/^data:image\/png;base64,/);
+    const secret = (await page.textContent('#secret'))!;
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await page.screenshot({ path: join(OUT, '2-enrollment.png') });
 
+    // A wrong code binds nothing and says how many tries remain; the right one, computed from the page's secret, binds.
+    await page.fill('#code', String((Number(totpCode(secret)) + 1) % 1_000_000).padStart(6, '0'));
+    await page.click('#enroll');
+    expect(await page.textContent('#error')).toContain('tries left');
+    expect(sample.emulator!.getBindings('dave')?.TOTP).toBe(false);
+    await page.fill('#code', totpCode(secret));
     await page.click('#enroll');
     await page.waitForURL(/\/web\/reports\?mfa_return=1$/);
     expect(await page.textContent('#content')).toContain('Revenue grew 12%');
     await page.screenshot({ path: join(OUT, '3-back-on-the-page.png') });
 
+    // Bound for real: GenAuth (the emulator) holds the very secret the page showed.
     expect(sample.emulator!.getBindings('dave')?.TOTP).toBe(true);
+    expect(sample.emulator!.totpSecretOf('dave')).toBe(secret);
     for (const step of ['1-start', '2-enrollment', '3-back-on-the-page']) {
       expect(existsSync(join(OUT, `${step}.png`))).toBe(true);
     }
   });
 
+  it('asks for a code before the transfer page (step-up), and shows it after a verification', async () => {
+    await signIn('alice');
+    await page.click('text=Transfer');
+    await page.waitForURL(/\/web\/mfa\/verify\?/);
+    expect(new URL(page.url()).searchParams.get('returnTo')).toBe('/web/transfer?mfa_return=1');
+    await page.screenshot({ path: join(OUT, '4-step-up.png') });
+    await page.fill('#code', '000000');
+    await page.click('#verify');
+    expect(await page.textContent('#error')).toContain('tries left');
+    await page.fill('#code', totpCode(DEMO_TOTP_SECRET));
+    await page.click('#verify');
+    await page.waitForURL(/\/web\/transfer\?mfa_return=1$/);
+    expect(await page.textContent('#content')).toContain('verified TOTP within the');
+    await page.screenshot({ path: join(OUT, '5-transfer.png') });
+  });
+
   it('goes straight to the page for a user who has TOTP', async () => {
-    await page.goto(`${sample.url}/web/sign-in?user=alice&returnTo=/web/reports`);
-    expect(new URL(page.url()).pathname).toBe('/web/reports');
+    await signIn('alice');
+    await page.goto(`${sample.url}/web/reports`);
     expect(await page.textContent('#content')).toContain('Shown to alice');
   });
 
   it('signs out, and the pages say so', async () => {
-    await page.goto(`${sample.url}/web/sign-in?user=carol&returnTo=/web/export`);
+    await signIn('carol');
+    await page.goto(`${sample.url}/web/export`);
     expect(await page.textContent('#signed-in')).toBe('carol');
     await page.click('text=Sign out');
     expect(new URL(page.url()).pathname).toBe('/web');
@@ -74,8 +114,8 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
   });
 
   it('shows a report-only page to a user who lacks its factor', async () => {
-    await page.goto(`${sample.url}/web/sign-in?user=bob&returnTo=/web/preview`);
-    expect(new URL(page.url()).pathname).toBe('/web/preview');
+    await signIn('bob');
+    await page.goto(`${sample.url}/web/preview`);
     expect(await page.textContent('h1')).toBe('Preview');
   });
 });

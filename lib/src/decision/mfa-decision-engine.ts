@@ -11,7 +11,7 @@ import { MfaTelemetry } from '../observability/mfa-telemetry.js';
 import { isThenable } from '../util/thenable.js';
 import type { MfaFactorTimes } from '../contracts/verification.js';
 import { MfaVerifications } from '../verifications/mfa-verifications.js';
-import { boundFactorsStep } from './bound-factors.step.js';
+import { boundFactorsMet, notBoundDenial } from './bound-factors.step.js';
 import { recencyStep } from './recency.step.js';
 import { decisionEvent, reportOnlyLine } from './decision-report.js';
 import { enforcementStep, lookupFailureStep } from './enforcement.step.js';
@@ -116,8 +116,10 @@ export class MfaDecisionEngine {
     mask: number,
     lookupMs: number | undefined,
   ): MfaDecision | Promise<MfaDecision> {
-    const denial = boundFactorsStep(required, mask, () => this.pageUrl(check, this.settings.enrollmentUrl));
-    if (denial !== undefined) return this.deny(check, denial, required, lookupMs);
+    if (!boundFactorsMet(required, mask)) {
+      const denial = notBoundDenial(required, mask, this.pageUrl(check, this.settings.enrollmentUrl));
+      return this.deny(check, denial, required, lookupMs);
+    }
     if (required.maxAgeMs === undefined) return this.allow(check, required, lookupMs);
     const now = this.now();
     const times = this.verifications.verifiedAt(check.context, check.carrier, now);

@@ -80,6 +80,8 @@ async function main(): Promise<void> {
   console.log(`GENAUTH_HOST=${url}`);
   console.log(`GENAUTH_ACCESS_KEY_ID=${credentials!.accessKeyId}`);
   console.log(`GENAUTH_ACCESS_KEY_SECRET=${credentials!.accessKeySecret}`);
+  const [appId] = emulator.applicationIds();
+  if (appId !== undefined) console.log(`GENAUTH_APP_ID=${appId}`);
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

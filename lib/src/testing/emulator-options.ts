@@ -1,5 +1,5 @@
 import { importOptional } from '../util/optional-import.js';
-import type { EmulatorChange } from './emulator-routes.js';
+import type { EmulatorChange } from './emulator-route-context.js';
 import type { EmulatorSeed } from './emulator-seed.js';
 
 /** Options of {@link GenAuthEmulator}. */

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { EmulatorAuth } from './emulator-auth.js';
 import { headerRecord } from './emulator-http.js';
-import { error, EMULATOR_ROUTES, type Answer, type EmulatorChange, type EmulatorRoute } from './emulator-routes.js';
+import { error, type Answer, type EmulatorChange, type EmulatorRoute } from './emulator-route-context.js';
+import { EMULATOR_ROUTES } from './emulator-routes.js';
 import type { EmulatedUser, EmulatorState } from './emulator-state.js';
 import type { EmulatorTokens } from './emulator-tokens.js';
-import { USER_API_CODES, USER_ROUTES, type EmulatorUserSide } from './emulator-user-routes.js';
+import { USER_ROUTES } from './emulator-user-routes.js';
+import { USER_API_CODES, type EmulatorUserSide } from './emulator-user-side.js';
 
 type Params = Record<string, unknown>;
 

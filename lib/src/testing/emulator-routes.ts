@@ -1,65 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { toWireName } from '../contracts/mfa-factor.js';
 import { USER_ID_TYPES } from '../contracts/user-ref.js';
-import { API_CODES, type EmulatorAuth } from './emulator-auth.js';
-import type { EmulatedUser, EmulatorState, StoredApplicationMfa } from './emulator-state.js';
-import type { EmulatorTokens } from './emulator-tokens.js';
-import type { EmulatorUserSide } from './emulator-user-routes.js';
-
-/** An HTTP answer: status, JSON body, extra headers. */
-export interface Answer {
-  statusCode: number;
-  body: object;
-  headers?: Record<string, string>;
-}
-
-/** What a route handler works with. */
-export interface RouteContext {
-  readonly state: EmulatorState;
-  readonly params: Record<string, unknown>;
-  readonly headers: Readonly<Record<string, string>>;
-  /** The emulator's clock, ms since the epoch. */
-  readonly now: number;
-  /** `x-authing-lang`: messages follow it, as GenAuth's do. */
-  readonly english: boolean;
-  readonly mfaInfoFormat: 'boolean' | 'string';
-  readonly auth: EmulatorAuth;
-  /** Lifetime of the management tokens it issues, in seconds. */
-  readonly tokenTtlSeconds: number;
-  /** The application a user-side request names (`x-authing-app-id` or `x-genauth-app-id`). */
-  readonly appId: string | undefined;
-  /** The signed-in user of a user-side request (its token checked). */
-  readonly user: EmulatedUser | undefined;
-  readonly tokens: EmulatorTokens;
-  readonly userSide: EmulatorUserSide;
-  readonly userTokenTtlSeconds: number;
-  /** How `mfa-totp-verify` answers a wrong code (the sources disagree): `verified: false`, or apiCode 6001. */
-  readonly wrongTotpAnswer: 'verified-false' | 'error';
-  /** Tells the emulator that a user's MFA state changed (or a code was checked), for its listeners. */
-  changed(user: EmulatedUser, what: EmulatorChange): void;
-}
-
-/** What changed a user's MFA state on the user side, as the emulator's listeners hear it. */
-export type EmulatorChange = 'enrolled' | 'reset' | 'verified' | 'verify-failed';
-
-/** An endpoint: its handler, and the auth a request must carry (Management's, a user token's, or none). */
-export interface EmulatorRoute {
-  readonly auth: 'management' | 'user' | 'none';
-  readonly handle: (context: RouteContext) => Answer;
-}
+import { API_CODES } from './emulator-auth.js';
+import type { EmulatedUser, StoredApplicationMfa } from './emulator-state.js';
+import { error, ok, type Answer, type EmulatorRoute, type RouteContext } from './emulator-route-context.js';
 
 // custom_field lookups are not emulated: their format is unpublished.
 const EMULATED_USER_ID_TYPES: readonly string[] = USER_ID_TYPES.filter((type) => type !== 'custom_field');
-
-/** The success envelope. */
-export function ok(data: object): Answer {
-  return { statusCode: 200, body: { statusCode: 200, message: 'Operation successful', requestId: randomUUID(), data } };
-}
-
-/** A business error: HTTP 200 with the code in the body, as the Management API answers. */
-export function error(statusCode: number, apiCode: number, message: string): Answer {
-  return { statusCode: 200, body: { statusCode, apiCode, message, requestId: randomUUID() } };
-}
 
 function invalid(name: string, english: boolean): Answer {
   return error(400, 400, english ? `Invalid parameter ${name}` : `参数 ${name} 格式错误`);

@@ -127,6 +127,10 @@ export class EmulatorState {
     return this.applications.get(appId);
   }
 
+  applicationIds(): string[] {
+    return [...this.applications.keys()];
+  }
+
   /** Stores trigger data from set-mfa-status: fields present (null included) replace, absent ones stay. */
   storeTriggerData(user: EmulatedUser, data: Record<string, unknown>): void {
     const mfa = user.mfa;

@@ -1,60 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EmulatedUser } from './emulator-state.js';
-import { error, ok, type Answer, type RouteContext } from './emulator-routes.js';
+import { error, ok, type Answer, type RouteContext } from './emulator-route-context.js';
 import { newTotpSecret, totpStep, totpUri } from './emulator-totp.js';
-
-/** The emulator's own apiCodes of the user side, where GenAuth publishes none (docs/wire-protocol.md). */
-export const USER_API_CODES = {
-  /** Wrong account or password (GenAuth's "账号或密码错误"). */
-  BAD_CREDENTIALS: 2333,
-  /** No valid user token (missing, malformed, or expired). */
-  NOT_SIGNED_IN: 2020,
-  /** A wrong TOTP code (GenAuth's documented 6001). */
-  WRONG_TOTP: 6001,
-  /** No TOTP code given, or no TOTP bound (GenAuth's documented 6003). */
-  TOTP_MISSING: 6003,
-  /** An enrollment token unknown or older than its minute. */
-  ENROLLMENT_EXPIRED: 6010,
-} as const;
-
-/** How long an enrollment token lasts, as GenAuth documents (one minute). */
-const ENROLLMENT_TTL_MS = 60_000;
-/** Wrong codes a user may send in {@link WRONG_CODE_WINDOW_MS} before the emulator answers 429. */
-const MAX_WRONG_CODES = 5;
-const WRONG_CODE_WINDOW_MS = 5 * 60_000;
-
-interface PendingEnrollment {
-  readonly userId: string;
-  readonly factorType: string;
-  readonly secret?: string;
-  readonly code?: string;
-  readonly profile: Record<string, unknown>;
-  readonly expiresAt: number;
-}
-
-/** What the user side keeps between requests: enrollments under way, recent wrong codes. */
-export class EmulatorUserSide {
-  readonly enrollments = new Map<string, PendingEnrollment>();
-  private readonly wrongCodes = new Map<string, number[]>();
-
-  /** The code an SMS or e-mail enrollment "sent", for tests (the emulator sends nothing). */
-  sentCode(enrollmentToken: string): string | undefined {
-    return this.enrollments.get(enrollmentToken)?.code;
-  }
-
-  /** Seconds until the user may try again, or 0. */
-  lockedFor(userId: string, now: number): number {
-    const recent = (this.wrongCodes.get(userId) ?? []).filter((at) => at > now - WRONG_CODE_WINDOW_MS);
-    this.wrongCodes.set(userId, recent);
-    return recent.length >= MAX_WRONG_CODES ? Math.ceil((recent[0]! + WRONG_CODE_WINDOW_MS - now) / 1000) : 0;
-  }
-
-  wrongCode(userId: string, now: number): number {
-    const recent = [...(this.wrongCodes.get(userId) ?? []), now];
-    this.wrongCodes.set(userId, recent);
-    return Math.max(0, MAX_WRONG_CODES - recent.length);
-  }
-}
+import { ENROLLMENT_TTL_MS, USER_API_CODES } from './emulator-user-side.js';
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);

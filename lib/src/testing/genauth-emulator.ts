@@ -8,7 +8,7 @@ import { BodyTooLarge, MAX_BODY_BYTES, readBody, send } from './emulator-http.js
 import { answer, type EmulatorParts } from './emulator-requests.js';
 import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from './emulator-options.js';
 import { EmulatorTokens } from './emulator-tokens.js';
-import { EmulatorUserSide } from './emulator-user-routes.js';
+import { EmulatorUserSide } from './emulator-user-side.js';
 import {
   parseEmulatorSeed,
   type EmulatorCredentials,
@@ -16,6 +16,7 @@ import {
   type EmulatorSeedUser,
 } from './emulator-seed.js';
 import { EmulatorState } from './emulator-state.js';
+import { signInOver } from './emulator-sign-in.js';
 
 /**
  * A local GenAuth Management API for tests, benchmarks and demos: a real HTTP server on 127.0.0.1 that
@@ -71,6 +72,25 @@ export class GenAuthEmulator {
         for (const listener of this.listeners) listener({ userId: user.profile.userId, change: what });
       },
     };
+  }
+
+  /** Every user id of the pool, in the order they were added. */
+  userIds(): string[] {
+    return [...this.state.all()].map((user) => user.profile.userId);
+  }
+
+  /** The pool's applications, in the order they were added (the first is `signIn`'s default). */
+  applicationIds(): string[] {
+    return this.state.applicationIds();
+  }
+
+  /**
+   * Signs a user in as an app would (`POST /api/v3/signin`, over HTTP) and resolves to their access token:
+   * what `MfaFactorService` calls act with, and what a request's bearer token is. Rejects when refused.
+   */
+  signIn(account: string, password: string, appId = this.state.applicationIds()[0]): Promise<string> {
+    if (appId === undefined) return Promise.reject(new Error('signIn needs an application: add one to the seed'));
+    return signInOver(this.url, this.state.application(appId) ?? { appId }, account, password);
   }
 
   /** A user's TOTP secret while TOTP is bound (for tests: compute codes with `totpCode(secret)`). */

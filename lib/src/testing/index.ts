@@ -1,8 +1,8 @@
 export { GenAuthEmulator } from './genauth-emulator.js';
 export type { EmulatorUserChange, GenAuthEmulatorOptions } from './emulator-options.js';
-export type { EmulatorChange } from './emulator-routes.js';
+export type { EmulatorChange } from './emulator-route-context.js';
 export { totpCode } from './emulator-totp.js';
-export { USER_API_CODES } from './emulator-user-routes.js';
+export { USER_API_CODES } from './emulator-user-side.js';
 // The seed's format: its types and its parser.
 export * from './emulator-seed.js';
 export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';

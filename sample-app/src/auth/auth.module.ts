@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AdminGuard } from './admin.guard.js';
 import { AuthController } from './auth.controller.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { GenAuthUsers } from '../genauth/genauth-users.js';
 
 /** Identity as a real app has it: JSON Web Tokens. */
 @Module({
@@ -18,7 +19,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [JwtAuthGuard, AdminGuard],
-  exports: [JwtAuthGuard, AdminGuard],
+  providers: [JwtAuthGuard, AdminGuard, GenAuthUsers],
+  exports: [JwtAuthGuard, AdminGuard, GenAuthUsers],
 })
 export class AuthModule {}

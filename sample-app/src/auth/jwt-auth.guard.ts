@@ -1,27 +1,47 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { demoRoles } from '../demo/demo-seed.js';
+import { GenAuthUsers } from '../genauth/genauth-users.js';
 import { readCookie, SESSION_COOKIE } from '../web/web-session.js';
 
-/** The user a verified JSON Web Token describes; `id` is what the MFA guard checks. */
+/** The user a verified token describes; `id` is what the MFA guard checks. */
 export interface AuthUser {
   id: string;
   roles: string[];
+  /** The user's GenAuth access token, when they signed in through GenAuth (the browser pages). */
+  genauthToken?: string;
 }
 
-/** Verifies `authorization: Bearer <jwt>` (or the browser pages' session cookie) and sets `request.user`. */
+/** The token of a request: `authorization: Bearer <jwt>`, else the browser pages' session cookie. */
+export function requestToken(headers: Record<string, string | undefined>): string | undefined {
+  const [scheme, bearer] = (headers['authorization'] ?? '').split(' ');
+  return scheme === 'Bearer' && bearer ? bearer : readCookie(headers['cookie'], SESSION_COOKIE);
+}
+
+/**
+ * Verifies a request's token and sets `request.user`: a GenAuth user token (RS256, checked against GenAuth's
+ * JWKS: the browser pages sign in through GenAuth), or one of the sample's own demo tokens (HS256, for curl).
+ */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly genauth: GenAuthUsers,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
-    const [scheme, bearer] = (request.headers['authorization'] ?? '').split(' ');
-    const token = scheme === 'Bearer' && bearer ? bearer : readCookie(request.headers['cookie'], SESSION_COOKIE);
+    const token = requestToken(request.headers);
     if (!token) throw new UnauthorizedException('A Bearer token is required');
+    const fromGenAuth = await this.genauth.verify(token).catch(() => undefined);
+    if (fromGenAuth) {
+      request.user = { id: fromGenAuth.sub, roles: demoRoles(fromGenAuth.sub), genauthToken: token };
+      return true;
+    }
     try {
-      const payload = await this.jwt.verifyAsync<{ sub: string; roles?: string[] }>(token);
+      const payload = await this.jwt.verifyAsync<{ sub: string; roles?: string[] }>(token, { algorithms: ['HS256'] });
       request.user = { id: payload.sub, roles: payload.roles ?? [] };
       return true;
     } catch {

@@ -7,7 +7,11 @@ export interface SampleConfig {
   accessKeyId: string | undefined;
   accessKeySecret: string | undefined;
   host: string | undefined;
+  /** The application's host (Authentication API: sign-in, factors). Default: `host`. */
+  appHost: string | undefined;
   appId: string;
+  /** The application's secret, when its token endpoint wants one (`client_secret_basic`). */
+  appSecret: string | undefined;
   port: number;
   jwtSecret: string;
   /** Whether `POST /auth/demo-token` may issue tokens (always in emulator mode). */
@@ -37,6 +41,10 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv): SampleConfig {
     throw new SampleConfigError('GENAUTH_HOST', `must be an http(s) URL (got ${host})`);
   }
   if (host && !id) throw new SampleConfigError('GENAUTH_HOST', 'is set without GENAUTH_ACCESS_KEY_ID');
+  const appHost = env['GENAUTH_APP_HOST'] || undefined;
+  if (appHost !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(appHost)) {
+    throw new SampleConfigError('GENAUTH_APP_HOST', `must be an http(s) origin (got ${appHost})`);
+  }
   const portText = env['PORT'] ?? '3000';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535)
@@ -52,7 +60,9 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv): SampleConfig {
     accessKeyId: id,
     accessKeySecret: secret,
     host,
+    appHost: appHost?.replace(/\/$/, ''),
     appId: env['GENAUTH_APP_ID'] || 'demo-app',
+    appSecret: env['GENAUTH_APP_SECRET'] || undefined,
     port,
     jwtSecret,
     demoTokens: id ? demoTokens === 'true' : true,

@@ -1,28 +1,14 @@
-import {
-  Body,
-  Controller,
-  ForbiddenException,
-  Get,
-  Header,
-  Inject,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { Controller, Get, Header, Inject, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { MfaEnforceFrom, MfaManagementService, MfaReportOnly, RequireMfaBound, safeReturnTo } from 'nestjs-genauth-mfa';
-import type { AuthUser } from '../auth/jwt-auth.guard.js';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { MfaEnforceFrom, MfaReportOnly, RequireMfaBound, safeReturnTo } from 'nestjs-genauth-mfa';
+import { DEMO_PASSWORD } from 'nestjs-genauth-mfa/testing';
+import { JwtAuthGuard, requestToken, type AuthUser } from '../auth/jwt-auth.guard.js';
 import { SAMPLE_CONFIG } from '../config/config.tokens.js';
 import type { SampleConfig } from '../config/sample.config.js';
-import { DEMO_USERS, demoRoles } from '../demo/demo-seed.js';
-import { EnrollFormBody } from './enroll-form.body.js';
+import { DEMO_USERS } from '../demo/demo-seed.js';
+import { GenAuthUsers } from '../genauth/genauth-users.js';
 import { escapeHtml, page } from './html.js';
-import { readCookie, SESSION_COOKIE } from './web-session.js';
+import { SESSION_COOKIE } from './web-session.js';
 import { SignedOutFilter } from './signed-out.filter.js';
 
 /** The grace period of `/web/export`: enforcement starts 30 days after the app started. */
@@ -36,8 +22,7 @@ export const EXPORT_ENFORCED_FROM = new Date(Date.now() + 30 * 24 * 3600 * 1000)
 @Controller('web')
 export class WebController {
   constructor(
-    private readonly jwt: JwtService,
-    private readonly mfa: MfaManagementService,
+    private readonly genauth: GenAuthUsers,
     @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
   ) {}
 
@@ -45,13 +30,17 @@ export class WebController {
   @Header('content-type', 'text/html; charset=utf-8')
   async index(@Req() req: { headers: Record<string, string | undefined> }, @Query('returnTo') returnTo?: string) {
     const back = safeReturnTo(returnTo, '/web');
-    const user = await this.signedIn(req.headers['cookie']);
-    const users = this.config.demoTokens
-      ? DEMO_USERS.map(
-          (u) =>
-            `<li><a href="/web/sign-in?user=${encodeURIComponent(u.userId)}&amp;returnTo=${encodeURIComponent(back)}">Sign in as ${escapeHtml(u.userId)}</a>: ${escapeHtml(u.about)}</li>`,
-        ).join('')
-      : '<li>Demo sign-in is off (ALLOW_DEMO_TOKENS=true turns it on).</li>';
+    const user = await this.signedIn(req.headers);
+    const signIn = (who?: string) =>
+      `/web/sign-in?${who ? `user=${encodeURIComponent(who)}&amp;` : ''}returnTo=${encodeURIComponent(back)}`;
+    // On the emulator the demo users sign in with the demo password; on GenAuth, with their own accounts.
+    const users =
+      this.config.mode === 'emulator'
+        ? DEMO_USERS.map(
+            (u) =>
+              `<li><a href="${signIn(u.userId)}">Sign in as ${escapeHtml(u.userId)}</a>: ${escapeHtml(u.about)}</li>`,
+          ).join('') + `<li>Every demo user's password is <code>${escapeHtml(DEMO_PASSWORD)}</code>.</li>`
+        : `<li><a href="${signIn()}">Sign in</a> with an account of your GenAuth user pool.</li>`;
     return page(
       'Sample',
       `<h1>nestjs-genauth-mfa sample</h1>
@@ -60,6 +49,8 @@ export class WebController {
   <li><a href="/web/reports">Quarterly report</a>: TOTP required; without it you are sent to enrollment</li>
   <li><a href="/web/preview">Preview</a>: FACE, report-only (the denial is logged, the page shows)</li>
   <li><a href="/web/export">Export</a>: TOTP, enforced from ${EXPORT_ENFORCED_FROM.toISOString()} (grace period)</li>
+  <li><a href="/web/transfer">Transfer</a>: TOTP verified within the last 5 minutes (step-up); you are asked for a code</li>
+  ${this.config.mode === 'emulator' ? '<li><a href="/web/demo/codes">Current codes</a> of the demo users (emulator only)</li>' : ''}
 </ul>`,
       user,
     );
@@ -70,17 +61,6 @@ export class WebController {
   signOut(@Res() res: Response) {
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/web');
-  }
-
-  /** DEMO ONLY: signs a demo user in without a password (a cookie holding a JWT). */
-  @Get('sign-in')
-  async signIn(@Query('user') user: string, @Query('returnTo') returnTo: string, @Res() res: Response) {
-    if (!this.config.demoTokens || !DEMO_USERS.some((u) => u.userId === user)) {
-      throw new ForbiddenException('No such demo user, or demo sign-in is off');
-    }
-    const token = await this.jwt.signAsync({ sub: user, roles: demoRoles(user) });
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/' });
-    res.redirect(303, safeReturnTo(returnTo, '/web'));
   }
 
   @UseGuards(JwtAuthGuard, RequireMfaBound('TOTP'))
@@ -124,38 +104,24 @@ to users without TOTP carry <code>MFA-Enforce-From</code>.</p>`,
     );
   }
 
-  @UseGuards(JwtAuthGuard)
-  @Get('mfa/enroll')
+  /** A step-up page: TOTP verified within the last 5 minutes, else the browser goes to verify and back. */
+  @UseGuards(JwtAuthGuard, RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
+  @Get('transfer')
   @Header('content-type', 'text/html; charset=utf-8')
-  enrollPage(@Req() req: { user: AuthUser }, @Query('returnTo') returnTo?: string): string {
-    const back = safeReturnTo(returnTo, '/web');
+  transfer(@Req() req: { user: AuthUser }): string {
     return page(
-      'Set up two-factor authentication',
-      `<h1>Set up two-factor authentication</h1>
-<p class="note">${escapeHtml(req.user.id)}, the page you opened needs an authenticator app (TOTP).</p>
-<form method="post" action="/web/mfa/enroll">
-  <input type="hidden" name="returnTo" value="${escapeHtml(back)}">
-  <button id="enroll" type="submit">Turn on TOTP</button>
-</form>`,
+      'Transfer',
+      `<h1>Transfer</h1>
+<p id="content">Ready to send 1,000.00 from your account. ${escapeHtml(req.user.id)} verified TOTP within the
+last 5 minutes; after that, this page asks again.</p>
+<p><a href="/web">Back</a></p>`,
       req.user.id,
     );
   }
 
-  /** Binds TOTP through `setFactorBound` (the guard forgets its cached answer), then goes back. */
-  @UseGuards(JwtAuthGuard)
-  @Post('mfa/enroll')
-  async enroll(@Req() req: { user: AuthUser }, @Body() form: EnrollFormBody, @Res() res: Response) {
-    await this.mfa.setFactorBound({ userId: req.user.id, factor: 'TOTP', bound: true });
-    res.redirect(303, safeReturnTo(form.returnTo, '/web'));
-  }
-
-  /** The signed-in demo user of a request, read from its session cookie, if any. */
-  private async signedIn(cookies: string | undefined): Promise<string | undefined> {
-    const token = readCookie(cookies, SESSION_COOKIE);
-    if (!token) return undefined;
-    return this.jwt.verifyAsync<{ sub: string }>(token).then(
-      (payload) => payload.sub,
-      () => undefined,
-    );
+  /** The signed-in user of a page, from its GenAuth session cookie, if any. */
+  private async signedIn(headers: Record<string, string | undefined>): Promise<string | undefined> {
+    const token = requestToken({ cookie: headers['cookie'] });
+    return token ? (await this.genauth.verify(token).catch(() => undefined))?.sub : undefined;
   }
 }
