@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const APPS = join(ROOT, 'test', 'consumers', 'apps');
 const MINUTE = 60_000;
+/** The test runners' terminal colors, taken out of their summaries. */
+// eslint-disable-next-line no-control-regex -- the escape character is what this matches
+const COLORS = /\x1b\[[0-9;]*m/g;
 /** alice's TOTP secret in the demo pool (the README prints it). */
 const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
@@ -165,9 +168,8 @@ async function runApp(entry, tarball, blocks) {
   console.log('   built');
   if (entry.test) {
     const output = await run('npm', ['test'], dir, 5 * MINUTE);
-    // eslint-disable-next-line no-control-regex -- the runners' colors
     const counts = output
-      .replace(/\x1b\[[0-9;]*m/g, '')
+      .replace(COLORS, '')
       .match(/^\s*Tests:?\s+(.*)$/m)?.[1]
       ?.trim();
     console.log(`   its own tests passed (${counts ?? 'no count printed'})`);
