@@ -19,7 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   bindings: ['management', 'observability', 'contracts', 'errors', 'util'],
   stores: ['options', 'contracts', 'errors', 'util'],
   decision: ['bindings', 'verifications', 'observability', 'contracts', 'errors', 'util'],
-  factors: ['bindings', 'client', 'verifications', 'contracts', 'errors'],
+  factors: ['bindings', 'client', 'verifications', 'contracts', 'errors', 'util'],
   verifications: ['policy', 'contracts', 'util'],
   guard: ['decision', 'transports', 'policy', 'contracts', 'util'],
   terminus: ['bindings', 'management', 'contracts', 'errors'],

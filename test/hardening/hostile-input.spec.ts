@@ -9,6 +9,7 @@ import {
   safeReturnTo,
   type MfaModuleOptions,
 } from 'nestjs-genauth-mfa';
+import { MFA_METADATA } from '../../lib/src/contracts/tokens.js';
 import { validateMfaOptions } from '../../lib/src/options/mfa-options.validation.js';
 import { prefersPage } from '../../lib/src/transports/accept.js';
 import { enrollmentRedirect } from '../../lib/src/transports/enrollment-redirect.js';
@@ -99,7 +100,7 @@ describe('dates', () => {
     class Fine {
       @Get() get() {}
     }
-    expect(Fine).toBeDefined();
+    expect(Reflect.getMetadata(MFA_METADATA.enforceFrom, Fine)).toBe(Date.UTC(2027, 1, 28, 23, 59, 59, 999));
   });
 });
 

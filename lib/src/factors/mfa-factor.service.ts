@@ -16,6 +16,7 @@ import { MfaUnavailableException } from '../errors/mfa.exceptions.js';
 import { MfaOptionsError } from '../errors/mfa-options.error.js';
 import { MfaVerifications } from '../verifications/mfa-verifications.js';
 import { mfaSessionKey } from '../verifications/session-key.js';
+import { WrongCodes } from '../util/wrong-codes.js';
 import { enrolledFactors, enrollmentStarted, factorsToEnroll, verified } from './factor-answers.js';
 import {
   MfaCodeRejectedException,
@@ -25,7 +26,6 @@ import {
   MfaTooManyAttemptsException,
 } from './factor.exceptions.js';
 import type { MfaEnrolledFactor, MfaEnrollment, MfaEnrollmentRequest, MfaSession } from './factor.types.js';
-import { WrongCodes } from './wrong-codes.js';
 
 const site = (method: 'GET' | 'POST', endpoint: string): GenAuthCallSite => ({ method, path: `/api/v3/${endpoint}` });
 const LIST_ENROLLED = site('GET', 'list-enrolled-factors');

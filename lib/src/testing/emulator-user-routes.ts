@@ -164,14 +164,14 @@ function verifyTotp(context: RouteContext): Answer {
   if (typeof code !== 'string' || code === '' || !user.totpSecret) {
     return fail(400, USER_API_CODES.TOTP_MISSING, user.totpSecret ? 'totp is required' : 'TOTP is not bound');
   }
-  const locked = userSide.lockedFor(user.profile.userId, now);
+  const locked = userSide.wrongCodes.lockedFor(user.profile.userId, now);
   if (locked > 0) {
     return { ...fail(429, 429, 'too many wrong codes, try again later'), headers: { 'retry-after': String(locked) } };
   }
   const step = totpStep(user.totpSecret, code, now);
   // A code is good once: one already used (its step or an earlier one) is refused like a wrong one.
   if (step === undefined || step <= user.lastTotpStep) {
-    const left = userSide.wrongCode(user.profile.userId, now);
+    const left = userSide.wrongCodes.wrong(user.profile.userId, now);
     context.changed(user, 'verify-failed');
     if (context.wrongTotpAnswer === 'error')
       return fail(400, USER_API_CODES.WRONG_TOTP, `wrong code (${left} tries left)`);

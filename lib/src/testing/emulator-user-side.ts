@@ -1,3 +1,5 @@
+import { WrongCodes } from '../util/wrong-codes.js';
+
 /**
  * The apiCodes of the user side: 2333, 2020, 6001 and 6003 from Authing's error-code table, 6010 the
  * emulator's own (docs/wire-protocol.md).
@@ -17,9 +19,6 @@ export const USER_API_CODES = {
 
 /** How long an enrollment token lasts, as GenAuth documents (one minute). */
 export const ENROLLMENT_TTL_MS = 60_000;
-/** Wrong codes a user may send in {@link WRONG_CODE_WINDOW_MS} before the emulator answers 429. */
-const MAX_WRONG_CODES = 5;
-const WRONG_CODE_WINDOW_MS = 5 * 60_000;
 
 interface PendingEnrollment {
   readonly userId: string;
@@ -33,23 +32,11 @@ interface PendingEnrollment {
 /** What the user side keeps between requests: enrollments under way, recent wrong codes. */
 export class EmulatorUserSide {
   readonly enrollments = new Map<string, PendingEnrollment>();
-  private readonly wrongCodes = new Map<string, number[]>();
+  /** Wrong TOTP codes per user: five in five minutes answer 429 until the oldest is five minutes old. */
+  readonly wrongCodes = new WrongCodes();
 
   /** The code an SMS or e-mail enrollment "sent", for tests (the emulator sends nothing). */
   sentCode(enrollmentToken: string): string | undefined {
     return this.enrollments.get(enrollmentToken)?.code;
-  }
-
-  /** Seconds until the user may try again, or 0. */
-  lockedFor(userId: string, now: number): number {
-    const recent = (this.wrongCodes.get(userId) ?? []).filter((at) => at > now - WRONG_CODE_WINDOW_MS);
-    this.wrongCodes.set(userId, recent);
-    return recent.length >= MAX_WRONG_CODES ? Math.ceil((recent[0]! + WRONG_CODE_WINDOW_MS - now) / 1000) : 0;
-  }
-
-  wrongCode(userId: string, now: number): number {
-    const recent = [...(this.wrongCodes.get(userId) ?? []), now];
-    this.wrongCodes.set(userId, recent);
-    return Math.max(0, MAX_WRONG_CODES - recent.length);
   }
 }

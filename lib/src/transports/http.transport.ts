@@ -1,14 +1,13 @@
-import { stepUpChallenge, type MfaDenial } from '../contracts/denial.js';
-import { MfaEnrollmentRedirectException, mfaHttpException } from '../errors/mfa.exceptions.js';
+import type { MfaDenial } from '../contracts/denial.js';
+import {
+  MfaEnrollmentRedirectException,
+  mfaHttpException,
+  MfaStepUpRequiredException,
+  MfaUnavailableException,
+} from '../errors/mfa.exceptions.js';
 import { enrollmentRedirect } from './enrollment-redirect.js';
 import { isObject, setHeader, userOnCarrier, type MfaReply, type MfaTransport } from './mfa-transport.js';
 
-/**
- * HTTP (Express, Fastify): the user is `request.user`, the request is the request, a denial is an
- * `HttpException` (with `Retry-After` on a 503, RFC 9470's `WWW-Authenticate` on a step-up challenge), and a
- * browser navigation that misses a factor, or must verify one again, gets a 303 to the enrollment or the
- * step-up page instead.
- */
 /** The page a browser navigation goes to instead of a denial: enrollment for a missing factor, step-up. */
 function pageFor(denial: MfaDenial, reply: MfaReply): { url: string | undefined; message: string } | undefined {
   if (!reply.settings.redirectToEnrollment) return undefined;
@@ -21,6 +20,12 @@ function pageFor(denial: MfaDenial, reply: MfaReply): { url: string | undefined;
   return undefined;
 }
 
+/**
+ * HTTP (Express, Fastify): the user is `request.user`, the request is the request, a denial is an
+ * `HttpException` (with `Retry-After` on a 503, RFC 9470's `WWW-Authenticate` on a step-up challenge), and a
+ * browser navigation that misses a factor, or must verify one again, gets a 303 to the enrollment or the
+ * step-up page instead.
+ */
 export const httpTransport: MfaTransport = {
   type: 'http',
   userSource: 'request.user',
@@ -40,9 +45,11 @@ export const httpTransport: MfaTransport = {
         location,
       });
     }
-    const body = reply.body();
-    if (denial.code === 'MFA_UNAVAILABLE') setHeader(reply.response, 'Retry-After', String(denial.retryAfterSeconds));
-    if (denial.code === 'MFA_STEP_UP_REQUIRED') setHeader(reply.response, 'WWW-Authenticate', stepUpChallenge(denial));
-    return mfaHttpException(denial, body);
+    const exception = mfaHttpException(denial, reply.body());
+    if (exception instanceof MfaUnavailableException)
+      setHeader(reply.response, 'Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof MfaStepUpRequiredException)
+      setHeader(reply.response, 'WWW-Authenticate', exception.challenge);
+    return exception;
   },
 };
