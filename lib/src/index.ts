@@ -30,12 +30,32 @@ export type {
   SetUsersMfaStatusArgs,
   UserMfaInfo,
 } from './management/mfa-management.types.js';
+export type { ListUsersArgs, ListedUser, UserPage } from './management/mfa-management.types.js';
 export { USER_ID_TYPES, type MfaUserRef, type UserIdType } from './contracts/user-ref.js';
 export { MFA_FACTORS, type MfaFactor, type MfaFactorName } from './contracts/mfa-factor.js';
 export { GENAUTH_API_CODES } from './contracts/api-codes.js';
 // Request bodies for ValidationPipe, with the rules the service checks its arguments by.
 export { ApplicationMfaDto, MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
 export { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from './dto/mfa-request.dto.js';
+
+// The coverage audit
+export { MfaAuditService } from './audit/mfa-audit.service.js';
+export { MfaAuditRun } from './audit/audit-run.js';
+export type {
+  MfaAuditOptions,
+  MfaAuditProgress,
+  MfaAuditResumePoint,
+  MfaAuditRow,
+  MfaAuditStatus,
+  MfaAuditSummary,
+} from './audit/audit.types.js';
+export {
+  csvCell,
+  MFA_AUDIT_COLUMNS,
+  mfaAuditCsvHeader,
+  mfaAuditCsvLine,
+  mfaAuditJsonLine,
+} from './audit/audit-format.js';
 
 // The guard
 export { MfaGuard } from './guard/mfa.guard.js';

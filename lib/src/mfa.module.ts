@@ -1,6 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { MfaAuditService } from './audit/mfa-audit.service.js';
 import { MfaBindingResolver } from './bindings/mfa-binding.resolver.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { MFA_BINDING_CACHE } from './contracts/binding-store.js';
@@ -61,6 +62,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     MfaTelemetry,
     GenAuthHttpClient,
     MfaManagementService,
+    MfaAuditService,
     MfaBindingResolver,
     MfaVerifications,
     MfaFactorService,
@@ -70,6 +72,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
   ],
   exports: [
     MfaManagementService,
+    MfaAuditService,
     MfaBindingResolver,
     MfaVerifications,
     MfaFactorService,

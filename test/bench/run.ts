@@ -2,7 +2,7 @@
  * `npm run bench`: the guard's cost beside the alternatives, measured in one run on loopback servers it
  * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
  * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; BENCH_ONLY=express,fastify,client,
- * warm,replicas,redis
+ * warm,replicas,redis,audit
  * runs only those parts and prints raw JSON (for profiling).
  */
 import 'reflect-metadata';
@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../support/redis-server.js';
+import { auditBench } from './audit-bench.js';
 import { startServer, type Server } from './bench-process.js';
 import autocannon from 'autocannon';
 
@@ -306,6 +307,7 @@ if (only) {
   if (wanted('warm')) console.log(JSON.stringify(warmGuard()));
   if (wanted('replicas')) console.log(JSON.stringify(await replicas()));
   if (wanted('redis')) console.log(JSON.stringify(await withRedis((url) => guardCost('fastify', ['--redis', url]))));
+  if (wanted('audit')) console.log(JSON.stringify(await auditBench()));
   process.exit(0);
 }
 const express = await guardCost('express');
@@ -316,6 +318,7 @@ const client = clientRate();
 const warm = warmGuard();
 const shared = await replicas();
 const redisWarm = await withRedis((url) => guardCost('fastify', ['--redis', url]));
+const audit = await auditBench();
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -327,6 +330,7 @@ const results = {
   warmGuard: warm,
   replicas: shared,
   redisWarm,
+  audit,
   totalSeconds: (Date.now() - started) / 1000,
 };
 
@@ -403,6 +407,27 @@ const rows = [
     `p50 ${f(shared.propagation.p50Ms, 1)} ms, p99 ${f(shared.propagation.p99Ms, 1)} ms over ${shared.propagation.samples} changes`,
     'p99 <= 50 ms',
     verdict(shared.propagation.met),
+  ],
+  [
+    '11',
+    'coverage audit: 10,000 users, upstream 20 ms, concurrency 8',
+    `${f(audit.large.wallMs / 1000, 1)} s vs ideal ${f(audit.idealMs / 1000)} s = ${f(audit.efficiency, 2)}; at most ${audit.large.peakConcurrent} calls at once; every user once: ${audit.large.rows}/${audit.large.users}`,
+    '>= 0.8; <= 8 at once',
+    verdict(audit.met),
+  ],
+  [
+    '11b',
+    "the audit's retained heap, 10,000 vs 2,000 users",
+    `${f(audit.large.heapGrowthMb, 1)} MB vs ${f(audit.small.heapGrowthMb, 1)} MB`,
+    '<= 20 MB, flat',
+    verdict(audit.heapMet),
+  ],
+  [
+    '12',
+    'coverage audit with 5% of lookups answered 429',
+    `${audit.limited.rows} of ${audit.limited.users} users audited, ${audit.limited.twice} twice, ${audit.limited.missed} missed; ${audit.limited.lookups - audit.limited.users} retried lookups`,
+    'every user once',
+    verdict(audit.limitedMet),
   ],
 ];
 const table = [

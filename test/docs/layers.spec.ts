@@ -18,6 +18,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   options: ['contracts', 'policy', 'client', 'errors'],
   bindings: ['management', 'observability', 'contracts', 'errors', 'util'],
   stores: ['options', 'contracts', 'errors', 'util'],
+  audit: ['management', 'policy', 'client', 'contracts', 'errors'],
   decision: ['bindings', 'verifications', 'observability', 'contracts', 'errors', 'util'],
   factors: ['bindings', 'client', 'verifications', 'contracts', 'errors', 'util'],
   verifications: ['policy', 'contracts', 'util'],
@@ -25,6 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   terminus: ['bindings', 'management', 'contracts', 'errors'],
   swagger: ['contracts'],
   testing: ['client', 'contracts', 'errors', 'util'],
+  cli: ['audit', 'contracts', 'errors', '.'],
 };
 
 function sources(dir: string): string[] {

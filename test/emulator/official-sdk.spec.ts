@@ -20,6 +20,17 @@ describe('the official Node SDK (authing-node-sdk) pointed at the emulator', () 
     expect(result.data).toEqual({ totpStatus: true, faceMfaStatus: false, smsMfaStatus: false, emailMfaStatus: false });
   });
 
+  it('listUsers: the SDK signs its nested options as the emulator checks them, and pages oldest first', async () => {
+    const result = await client.listUsers({
+      options: { pagination: { page: 2, limit: 2 }, sort: [{ field: 'createdAt', order: 'asc' }] } as never,
+    });
+    expect(result.statusCode).toBe(200);
+    expect(result.data.totalCount).toBe(5);
+    expect(result.data.list.map((user) => user.userId)).toEqual(['u-face', 'u-none']);
+    const tooMany = await client.listUsers({ options: { pagination: { page: 1, limit: 51 } } });
+    expect(tooMany.statusCode).toBe(400);
+  });
+
   it('getMfaTriggerData', async () => {
     const result = await client.getMfaTriggerData({ appId: 'app-1', userId: 'idp1:ou_tom', userIdType: 'identity' });
     expect(result.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -111,6 +111,38 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     await page.click('text=Sign out');
     expect(new URL(page.url()).pathname).toBe('/web');
     expect(await page.textContent('.session')).toContain('Not signed in');
+  });
+
+  it('shows admins the MFA coverage: a chart per factor, who lacks TOTP, and the CSV download', async () => {
+    const emulator = sample.emulator!;
+    const users = emulator.userIds();
+    const bindings = users.map((userId) => ({ userId, ...emulator.getBindings(userId)! }));
+    await signIn('bob');
+    const refused = await page.goto(`${sample.url}/web/admin/coverage`);
+    expect(refused?.status()).toBe(403);
+    await signIn('alice');
+    await page.click('text=MFA coverage');
+    await page.waitForURL(/\/web\/admin\/coverage$/);
+    for (const factor of ['EMAIL', 'SMS', 'TOTP', 'FACE'] as const) {
+      const bar = page.locator(`#chart .bar[data-factor="${factor}"]`);
+      const bound = bindings.filter((user) => user[factor]).length;
+      expect(await bar.getAttribute('data-bound')).toBe(String(bound));
+      expect(await bar.getAttribute('data-not-bound')).toBe(String(users.length - bound));
+      const [, boundBar] = await bar.locator('rect').all();
+      expect(Number(await boundBar!.getAttribute('width'))).toBe(Math.round((bound / users.length) * 320));
+    }
+    const listed = await page.locator('#missing tbody tr td:first-child').allTextContents();
+    expect(listed).toEqual(bindings.filter((user) => !user.TOTP).map((user) => user.userId));
+    await page.screenshot({ path: join(OUT, '6-coverage.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('mfa-coverage.csv');
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toMatch(/^userId,username,email,phone,EMAIL,SMS,TOTP,FACE,/);
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(users);
+    const alice = csv.find((line) => line.startsWith('alice,'))!.split(',');
+    expect(alice[6]).toBe('true');
   });
 
   it('shows a report-only page to a user who lacks its factor', async () => {

@@ -16,16 +16,19 @@ import { toValidDto } from '../dto/dto-validation.js';
 import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, MfaUserRefDto } from '../dto/mfa-request.dto.js';
 import { IsSuccessDto } from '../dto/mfa-response.dto.js';
 import { checkUserMfaInfo, checkUserRef, type CheckedMfaInfo } from '../dto/user-mfa-info.check.js';
+import { checkUserPage } from '../dto/user-page.check.js';
 import { MfaTriggerDataDto } from '../dto/mfa-trigger-data.dto.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from '../errors/genauth.errors.js';
 import { factorChange } from './factor-change.js';
 import type {
   GetMfaTriggerDataArgs,
+  ListUsersArgs,
   MfaTriggerData,
   SetFactorBoundArgs,
   SetMfaStatusResult,
   SetUsersMfaStatusArgs,
   UserMfaInfo,
+  UserPage,
 } from './mfa-management.types.js';
 
 /** The field of get-user-mfa-info that says whether each factor is bound. */
@@ -40,6 +43,7 @@ const MFA_INFO: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-user-mfa-i
 const TRIGGER_DATA: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-trigger-data' };
 const MFA_STATUS: GenAuthCallSite = { method: 'GET', path: '/api/v3/get-mfa-status' };
 const SET_MFA_STATUS: GenAuthCallSite = { method: 'POST', path: '/api/v3/set-mfa-status' };
+const LIST_USERS: GenAuthCallSite = { method: 'POST', path: '/api/v3/list-users' };
 
 /**
  * The GenAuth Management API's MFA methods. Arguments are validated before anything is sent (a bad call
@@ -138,6 +142,27 @@ export class MfaManagementService {
     if (!change.ok) throw new GenAuthValidationError(SET_MFA_STATUS, change.field, change.detail);
     const { mfaToken, applicationMfa } = current;
     return this.setUsersMfaStatus({ ...user, mfaTriggerData: { mfaToken, applicationMfa, ...change.patch } });
+  }
+
+  /**
+   * One page of the user pool (`POST /api/v3/list-users`), oldest first (sorted by `createdAt`), with the fields
+   * an audit reads. A read, but a POST: the client does not retry it ({@link MfaAuditService} does).
+   * @example const { totalCount, list } = await mfa.listUsers({ page: 1, limit: 50 });
+   */
+  async listUsers(args: ListUsersArgs): Promise<UserPage> {
+    const { page, limit = 50 } = args ?? ({} as ListUsersArgs);
+    if (!Number.isSafeInteger(page) || page < 1)
+      throw new GenAuthValidationError(LIST_USERS, 'page', 'must be 1 or more');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
+      throw new GenAuthValidationError(LIST_USERS, 'limit', 'must be 1 to 50');
+    }
+    const options = { pagination: { page, limit }, sort: [{ field: 'createdAt', order: 'asc' }] };
+    const data = await this.client.call('POST', LIST_USERS.path, { options });
+    const checked = checkUserPage(data);
+    if (!checked.ok) {
+      throw new GenAuthInvalidResponseError(LIST_USERS, `data.${checked.failure.field} ${checked.failure.detail}`);
+    }
+    return checked.value;
   }
 
   /**

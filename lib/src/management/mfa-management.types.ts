@@ -72,3 +72,28 @@ export interface SetMfaStatusResult {
   /** Whether GenAuth stored the data. */
   success: boolean;
 }
+
+/** Arguments of `listUsers`: one page of the user pool, oldest users first. */
+export interface ListUsersArgs {
+  /** The page, from 1. */
+  page: number;
+  /** Users per page, 1 to 50 (GenAuth's maximum). Default 50. */
+  limit?: number;
+}
+
+/** A user of a list-users page: the fields an audit reads. */
+export interface ListedUser {
+  userId: string;
+  username: string | null;
+  email: string | null;
+  phone: string | null;
+  /** When the user last did MFA (ISO 8601), or null when never. */
+  lastMfaTime: string | null;
+}
+
+/** One page of the user pool. */
+export interface UserPage {
+  /** Users in the pool (as GenAuth counts them now). */
+  totalCount: number;
+  list: ListedUser[];
+}

@@ -16,6 +16,8 @@ export interface EmulatorFault {
   drop?: boolean;
   /** Apply to this many requests, then clear itself. Default: until cleared. */
   times?: number;
+  /** Apply to this share of requests (0 to 1), drawn at random; the others are answered normally. Default 1. */
+  probability?: number;
 }
 
 /** Endpoint names of the emulator, as used for faults and request counts. */
@@ -24,6 +26,7 @@ export type EmulatorEndpoint =
   | 'get-mfa-trigger-data'
   | 'get-mfa-status'
   | 'set-mfa-status'
+  | 'list-users'
   | 'get-global-mfa-settings'
   | 'get-management-token'
   | 'signin'
@@ -39,6 +42,10 @@ export class FaultTable {
   private readonly faults = new Map<string, EmulatorFault>();
 
   set(endpoint: EmulatorEndpoint | '*', fault: EmulatorFault): void {
+    const { probability } = fault;
+    if (probability !== undefined && !(probability >= 0 && probability <= 1)) {
+      throw new RangeError('probability must be from 0 to 1');
+    }
     this.faults.set(endpoint, { ...fault });
   }
 
@@ -52,6 +59,7 @@ export class FaultTable {
     const key = this.faults.has(endpoint) ? endpoint : this.faults.has('*') ? '*' : undefined;
     if (key === undefined) return undefined;
     const fault = this.faults.get(key)!;
+    if (fault.probability !== undefined && Math.random() >= fault.probability) return undefined;
     if (fault.times !== undefined) {
       fault.times -= 1;
       if (fault.times <= 0) this.faults.delete(key);

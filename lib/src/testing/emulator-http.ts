@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** Largest request body the emulator reads. */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -42,5 +42,35 @@ export function readBody(req: IncomingMessage): Promise<string> {
       else resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
+  });
+}
+
+/**
+ * An HTTP server on 127.0.0.1:`port` (0: a free one). Every request gets an HTTP answer, whatever it carries
+ * (the emulator runs in users' CI): a handler that throws gives a 500.
+ */
+export async function listenOnLoopback(
+  port: number,
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'emulator error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+/** Closes a server and every open connection. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

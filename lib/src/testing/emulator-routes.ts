@@ -2,6 +2,7 @@ import { toWireName } from '../contracts/mfa-factor.js';
 import { USER_ID_TYPES } from '../contracts/user-ref.js';
 import { API_CODES } from './emulator-auth.js';
 import type { EmulatedUser, StoredApplicationMfa } from './emulator-state.js';
+import { listUsers } from './emulator-list-users.js';
 import { error, ok, type Answer, type EmulatorRoute, type RouteContext } from './emulator-route-context.js';
 
 // custom_field lookups are not emulated: their format is unpublished.
@@ -90,5 +91,6 @@ export const EMULATOR_ROUTES: Readonly<Record<string, EmulatorRoute>> = {
   'GET get-mfa-trigger-data': signed(triggerData),
   'GET get-mfa-status': signed(mfaStatus),
   'POST set-mfa-status': signed(setMfaStatus),
+  'POST list-users': signed(listUsers),
   'GET get-global-mfa-settings': signed(() => ok({ enabledFactors: ['OTP', 'SMS', 'EMAIL', 'FACE'] })),
 };

@@ -32,20 +32,31 @@ export interface EmulatedUser {
   totpSecret: string | undefined;
   /** The last time step whose code was used: a code is good once. */
   lastTotpStep: number;
+  /** When the user was added (ms): list-users sorts by it. */
+  readonly createdAt: number;
+  /** When the user last passed an MFA check (ms), as list-users reports `lastMfaTime`. */
+  lastMfaTime: number | undefined;
 }
 
 /** Users and applications of the emulated pool, found by every `userIdType`. */
 export class EmulatorState {
   private readonly users = new Map<string, EmulatedUser>();
   private readonly applications = new Map<string, EmulatorSeedApplication>();
+  private lastCreatedAt = 0;
 
   addUser(profile: EmulatorSeedUser): EmulatedUser {
+    // Strictly increasing, so that "oldest first" is the order users were added in.
+    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
     const user: EmulatedUser = {
       profile: { ...profile },
       mfa: emptyTriggerData(),
       totpSecret: undefined,
       lastTotpStep: 0,
+      createdAt: this.lastCreatedAt,
+      lastMfaTime: undefined,
     };
+    // A replaced user moves to the end, as a new account would.
+    this.users.delete(profile.userId);
     this.users.set(profile.userId, user);
     this.setBindings(profile.userId, profile.mfa ?? {});
     return user;
@@ -82,6 +93,11 @@ export class EmulatorState {
   /** Every user, in the order they were added. */
   all(): IterableIterator<EmulatedUser> {
     return this.users.values();
+  }
+
+  /** How many users the pool has. */
+  get size(): number {
+    return this.users.size;
   }
 
   /** What a user has bound, derived from the trigger data. */

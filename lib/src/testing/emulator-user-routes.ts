@@ -178,6 +178,7 @@ function verifyTotp(context: RouteContext): Answer {
     return ok({ verified: false });
   }
   user.lastTotpStep = step;
+  user.lastMfaTime = context.now;
   context.changed(user, 'verified');
   return ok({ verified: true });
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MfaFactor } from '../contracts/mfa-factor.js';
 import { EmulatorAuth } from './emulator-auth.js';
 import { applyFault, FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
-import { BodyTooLarge, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
+import { BodyTooLarge, closeServer, listenOnLoopback, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
 import { answer, type EmulatorParts } from './emulator-requests.js';
 import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from './emulator-options.js';
 import { EmulatorTokens } from './emulator-tokens.js';
+import { EmulatorTraffic } from './emulator-traffic.js';
 import { EmulatorUserSide } from './emulator-user-side.js';
 import {
   parseEmulatorSeed,
@@ -38,7 +39,7 @@ export class GenAuthEmulator {
   private readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
   private readonly listeners = new Set<(change: EmulatorUserChange) => void>();
   private readonly parts: EmulatorParts;
-  private readonly counts = new Map<string, number>();
+  private readonly traffic = new EmulatorTraffic();
   private server: Server | undefined;
   private baseUrl: string | undefined;
   private clock: number | undefined;
@@ -112,33 +113,17 @@ export class GenAuthEmulator {
   /** Starts listening on 127.0.0.1 and resolves to the base URL. */
   async start(): Promise<string> {
     if (this.baseUrl) return this.baseUrl;
-    const server = createServer((req, res) => {
-      // Every request gets an HTTP answer, whatever it carries: the emulator runs in users' CI.
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'emulator error' });
-        else res.destroy();
-      });
-    });
-    server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback(this.options.port ?? 0, (req, res) => this.handle(req, res));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.baseUrl;
   }
 
   /** Closes the server and every open connection. */
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
     this.baseUrl = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    if (server) await closeServer(server);
   }
 
   /** The base URL while running. */
@@ -177,15 +162,22 @@ export class GenAuthEmulator {
 
   /** Requests received by an endpoint (or by all), failed ones included. */
   requestCount(endpoint?: EmulatorEndpoint): number {
-    if (endpoint) return this.counts.get(endpoint) ?? 0;
-    let total = 0;
-    for (const count of this.counts.values()) total += count;
-    return total;
+    return this.traffic.count(endpoint);
   }
 
-  /** Sets request counts back to zero. */
+  /** Requests being answered now, and the most at once since the start (or since {@link resetCounts}). */
+  concurrency(): { current: number; peak: number } {
+    return this.traffic.concurrency();
+  }
+
+  /** Sets request counts back to zero, and the peak of concurrent requests to the current count. */
   resetCounts(): void {
-    this.counts.clear();
+    this.traffic.reset();
+  }
+
+  /** Delays every answer of an endpoint (`'*'`: of all) by `ms`, before any fault; 0 removes it. */
+  setLatency(ms: number, endpoint: EmulatorEndpoint | '*' = '*'): void {
+    this.traffic.setLatency(endpoint, ms);
   }
 
   /** Injects a fault into an endpoint (`'*'`: every endpoint). */
@@ -228,7 +220,15 @@ export class GenAuthEmulator {
     const url = URL.canParse(target) ? new URL(target) : undefined;
     if (!url) return send(res, 400, { statusCode: 400, message: 'bad request target' });
     const endpoint = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3/'.length) : url.pathname;
-    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+    this.traffic.began(endpoint);
+    try {
+      await this.answerRequest(req, res, url, endpoint);
+    } finally {
+      this.traffic.ended();
+    }
+  }
+
+  private async answerRequest(req: IncomingMessage, res: ServerResponse, url: URL, endpoint: string): Promise<void> {
     let raw: string;
     try {
       raw = await readBody(req);
@@ -240,6 +240,7 @@ export class GenAuthEmulator {
       res.destroy();
       return;
     }
+    await this.traffic.delay(endpoint);
     if (await applyFault(this.faults.take(endpoint), req, res)) return;
     const answered = await answer(this.parts, req, url, endpoint, raw);
     send(res, answered.statusCode, answered.body, answered.headers);

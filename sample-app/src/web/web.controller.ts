@@ -49,6 +49,7 @@ export class WebController {
   <li><a href="/web/reports">Quarterly report</a>: TOTP required; without it you are sent to enrollment</li>
   <li><a href="/web/preview">Preview</a>: FACE, report-only (the denial is logged, the page shows)</li>
   <li><a href="/web/export">Export</a>: TOTP, enforced from ${EXPORT_ENFORCED_FROM.toISOString()} (grace period)</li>
+  <li><a href="/web/admin/coverage">MFA coverage</a> (admins: alice): who has bound which factor, with a CSV</li>
   <li><a href="/web/transfer">Transfer</a>: TOTP verified within the last 5 minutes (step-up); you are asked for a code</li>
   ${this.config.mode === 'emulator' ? '<li><a href="/web/demo/codes">Current codes</a> of the demo users (emulator only)</li>' : ''}
 </ul>`,
