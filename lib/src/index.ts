@@ -57,6 +57,16 @@ export {
   mfaAuditJsonLine,
 } from './audit/audit-format.js';
 
+// GenAuth's webhooks
+export { MfaWebhookModule } from './webhooks/mfa-webhook.module.js';
+export { MfaWebhookReceiver } from './webhooks/mfa-webhook.receiver.js';
+export type { MfaWebhookCounts } from './webhooks/webhook-inbox.js';
+export type {
+  MfaWebhookModuleAsyncOptions,
+  MfaWebhookModuleOptions,
+  MfaWebhookOptions,
+} from './webhooks/webhook-options.js';
+
 // The guard
 export { MfaGuard } from './guard/mfa.guard.js';
 export { RequireMfaBound } from './guard/require-mfa-bound.js';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { GENAUTH_HOST, MfaModule, mfaSessionKey, type MfaModuleOptions } from 'nestjs-genauth-mfa';
+import { GENAUTH_HOST, MfaModule, MfaWebhookModule, mfaSessionKey, type MfaModuleOptions } from 'nestjs-genauth-mfa';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { AccountController } from './account/account.controller.js';
 import { AdminController } from './admin/admin.controller.js';
@@ -64,6 +64,8 @@ export class AppModule {
         }),
         AuthModule,
         TerminusModule,
+        // GenAuth's webhooks (and the emulator's): changes made outside the app reach the guard at once.
+        ...(config.webhookSecret ? [MfaWebhookModule.forRoot({ secret: config.webhookSecret })] : []),
       ],
       controllers: [
         AppController,

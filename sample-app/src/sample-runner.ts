@@ -41,6 +41,7 @@ export async function startSample(env: NodeJS.ProcessEnv = process.env): Promise
     configureApp(app);
     await app.listen(config.port, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    if (config.webhookSecret) emulator?.addWebhook({ url: `${url}/genauth/webhook`, secret: config.webhookSecret });
     return {
       url,
       config,

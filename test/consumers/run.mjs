@@ -96,6 +96,7 @@ async function checkTarball(tarball) {
     'CHANGELOG.md',
     'package.json',
     'bin/genauth-emulator.js',
+    'bin/genauth-mfa.js',
     'dist/index.js',
   ]) {
     if (!files.includes(`package/${needed}`)) throw new Error(`the tarball lacks ${needed}`);
@@ -206,9 +207,25 @@ async function runApp(entry, tarball, blocks) {
     } finally {
       await app.stop();
     }
+    await auditProbe(dir, env);
   } finally {
     await emulator.stop();
   }
+}
+
+/** docs/audit.md's command, from the installed package: every demo user once, with what they have bound. */
+async function auditProbe(dir, env) {
+  if (!existsSync(join(dir, 'node_modules', '.bin', 'genauth-mfa'))) throw new Error('no genauth-mfa bin');
+  const output = await run('npx', ['genauth-mfa', 'audit', '--format', 'jsonl', '--quiet'], dir, MINUTE, env);
+  const rows = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  const totp = Object.fromEntries(rows.map((row) => [row.userId, row.bound?.TOTP]));
+  if (rows.length !== 4 || totp.alice !== true || totp.dave !== false || !/summary: 4 users/.test(output)) {
+    throw new Error(`npx genauth-mfa audit:\n${tail(output)}`);
+  }
+  console.log('   npx genauth-mfa audit lists the 4 demo users with their factors');
 }
 
 async function singleCopy(dir) {
@@ -362,9 +379,14 @@ async function expectStatus(url, path, headers, status, method = 'GET') {
 }
 
 /** Runs a command to its end; throws with the tail of its output when it fails or outlasts `limitMs`. */
-function run(command, args, cwd, limitMs = 2 * MINUTE) {
+function run(command, args, cwd, limitMs = 2 * MINUTE, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -19,6 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   bindings: ['management', 'observability', 'contracts', 'errors', 'util'],
   stores: ['options', 'contracts', 'errors', 'util'],
   audit: ['management', 'policy', 'client', 'contracts', 'errors'],
+  webhooks: ['bindings', 'verifications', 'policy', 'contracts', 'errors'],
   decision: ['bindings', 'verifications', 'observability', 'contracts', 'errors', 'util'],
   factors: ['bindings', 'client', 'verifications', 'contracts', 'errors', 'util'],
   verifications: ['policy', 'contracts', 'util'],

@@ -102,6 +102,19 @@ describe('sample app, end to end through HTTP on the embedded emulator', () => {
     expect((await call('GET', '/vault/any-of', 'dave')).status).toBe(403);
   });
 
+  it('hears of a change made in GenAuth itself through its webhook, and denies at once', async () => {
+    expect((await call('GET', '/vault/totp', 'alice')).status).toBe(200);
+    sample.emulator!.setBindings('alice', { TOTP: false }); // as in GenAuth's console, not through the app
+    await sample.emulator!.webhooksSettled();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sample.emulator!.webhookDeliveries().at(-1)).toMatchObject({ eventName: 'user:updated', status: 200 });
+    expect((await call('GET', '/vault/totp', 'alice')).status).toBe(403);
+    sample.emulator!.setBindings('alice', { TOTP: true });
+    await sample.emulator!.webhooksSettled();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await call('GET', '/vault/totp', 'alice')).status).toBe(200);
+  });
+
   it('answers 503 MFA_UNAVAILABLE when GenAuth fails', async () => {
     // carol's binding is cached by now: drop it so that the guard has to ask GenAuth.
     await sample.app.get(MfaBindingResolver).invalidate({ userId: 'carol' });

@@ -5,7 +5,13 @@ import 'reflect-metadata';
 import { Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { MfaManagementService, MfaModule, RedisMfaBindingCache, RequireMfaBound } from 'nestjs-genauth-mfa';
+import {
+  MfaManagementService,
+  MfaModule,
+  MfaWebhookModule,
+  RedisMfaBindingCache,
+  RequireMfaBound,
+} from 'nestjs-genauth-mfa';
 
 class HeaderUserGuard {
   canActivate(context) {
@@ -39,7 +45,10 @@ Module({
       accessKeyId: process.env.GENAUTH_ACCESS_KEY_ID,
       accessKeySecret: process.env.GENAUTH_ACCESS_KEY_SECRET,
       cache: { store },
+      isGlobal: true,
     }),
+    // With WEBHOOK_SECRET, GenAuth's webhooks are received at POST /genauth/webhook.
+    ...(process.env.WEBHOOK_SECRET ? [MfaWebhookModule.forRoot({ secret: process.env.WEBHOOK_SECRET })] : []),
   ],
   controllers: [RoutesController],
 })(AppModule);

@@ -119,6 +119,15 @@ export class MfaBindingResolver implements OnModuleDestroy {
     return this.shared.clear(key);
   }
 
+  /** Forgets every cached binding, here and, with a store that can clear, on every replica. Never rejects. */
+  async invalidateAll(): Promise<void> {
+    this.epoch += 1;
+    this.memory.clear();
+    this.inFlight.clear();
+    this.cachedTypes.clear();
+    return this.shared.clear();
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe();
     this.stopWatching();

@@ -72,11 +72,11 @@ export class SharedLevel {
    * Forgets every entry; when the store cannot (no `clear()`), forgets `key` and logs that entries under
    * other identifier types stay. Never rejects.
    */
-  async clear(key: string): Promise<void> {
+  async clear(key?: string): Promise<void> {
     if (!this.store) return;
     if (!this.store.clear) {
-      this.state.failed('clear', new Error('the store has no clear(); other identifier types stay'));
-      return this.forget(key);
+      this.state.failed('clear', new Error('the store has no clear(); other entries stay until their TTL'));
+      return key === undefined ? undefined : this.forget(key);
     }
     try {
       await this.store.clear();

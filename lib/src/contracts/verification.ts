@@ -39,6 +39,8 @@ export interface MfaStepUpSettings {
   readonly store: MfaVerificationStore | undefined;
   /** Most sessions the in-memory record holds. */
   readonly maxEntries: number;
+  /** Whether verifications recorded per user (webhooks' `mfa:verified`) count too. */
+  readonly userVerifications: boolean;
 }
 
 /** Options of step-up (`MfaModuleOptions.stepUp`). */
@@ -65,4 +67,11 @@ export interface MfaStepUpModuleOptions {
   store?: MfaVerificationStore;
   /** Most sessions the in-memory record holds; the oldest go first. Default 100000. */
   maxEntries?: number;
+  /**
+   * Also count verifications recorded per user rather than per session: `mfa:verified` events that
+   * `MfaWebhookModule` receives from GenAuth. Weaker than the per-session record: a verification in any of
+   * the user's sessions (another device, or the owner while an attacker holds a stolen session) then
+   * counts for all of them. Used only for guards whose users are identified by `user_id`. Default false.
+   */
+  userVerifications?: boolean;
 }

@@ -122,7 +122,11 @@ export class MfaDecisionEngine {
     }
     if (required.maxAgeMs === undefined) return this.allow(check, required, lookupMs);
     const now = this.now();
-    const times = this.verifications.verifiedAt(check.context, check.carrier, now);
+    const user = check.user && {
+      userId: check.user.userId,
+      userIdType: check.user.userIdType ?? this.settings.userIdType,
+    };
+    const times = this.verifications.verifiedAt(check.context, check.carrier, now, user);
     const recent = (found: MfaFactorTimes) => {
       const stale = recencyStep(required, found, now, () => this.pageUrl(check, this.settings.stepUpUrl));
       return stale === undefined ? this.allow(check, required, lookupMs) : this.deny(check, stale, required, lookupMs);

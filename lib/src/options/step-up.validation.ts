@@ -2,7 +2,7 @@ import type { MfaBindingCache } from '../contracts/binding-store.js';
 import { parseFactor, type MfaFactor } from '../contracts/mfa-factor.js';
 import type { MfaStepUpModuleOptions, MfaStepUpSettings, MfaVerificationStore } from '../contracts/verification.js';
 import { MfaOptionsError } from '../errors/mfa-options.error.js';
-import { fn, integer } from './option-checks.js';
+import { boolean, fn, integer } from './option-checks.js';
 
 /** RFC 8176's values for the factors the library knows; `mfa` (multiple factors) proves any of them. */
 const RFC8176_AMR: Readonly<Record<string, readonly MfaFactor[]>> = {
@@ -53,5 +53,6 @@ export function stepUpSettings(value: unknown, cacheStore: MfaBindingCache | und
     acr: factorMap(options.acr, 'stepUp.acr'),
     store: options.store ?? (keepsVerifications(cacheStore) ? cacheStore : undefined),
     maxEntries: integer(options.maxEntries, 'stepUp.maxEntries', 100_000, 1, 10_000_000),
+    userVerifications: boolean(options.userVerifications, 'stepUp.userVerifications', false),
   };
 }

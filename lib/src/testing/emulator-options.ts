@@ -1,6 +1,7 @@
 import { importOptional } from '../util/optional-import.js';
 import type { EmulatorChange } from './emulator-route-context.js';
 import type { EmulatorSeed } from './emulator-seed.js';
+import type { EmulatorWebhookTarget } from './emulator-webhooks.js';
 
 /** Options of {@link GenAuthEmulator}. */
 export interface GenAuthEmulatorOptions {
@@ -21,6 +22,10 @@ export interface GenAuthEmulatorOptions {
    * (default: `data.verified` false) or `'error'` (apiCode 6001).
    */
   wrongTotpAnswer?: 'verified-false' | 'error';
+  /** Where to send webhooks when a user's state changes (more with `addWebhook`). */
+  webhooks?: EmulatorWebhookTarget[];
+  /** The user pool's id, sent as `x-authing-userpool-id` with webhooks. Default: the first access key id. */
+  userPoolId?: string;
 }
 
 /** A change on the user side, as {@link GenAuthEmulator.onUserChange} reports it. */

@@ -37,8 +37,12 @@ export interface RouteContext {
   changed(user: EmulatedUser, what: EmulatorChange): void;
 }
 
-/** What changed a user's MFA state on the user side, as the emulator's listeners hear it. */
-export type EmulatorChange = 'enrolled' | 'reset' | 'verified' | 'verify-failed';
+/**
+ * What changed a user's MFA state, as the emulator's listeners hear it: on the user side (`enrolled`,
+ * `reset`, `verified`, `verify-failed`), or through the Management API or the emulator's own methods
+ * (`status`: set-mfa-status or `setBindings`; `deleted`: `removeUser`).
+ */
+export type EmulatorChange = 'enrolled' | 'reset' | 'verified' | 'verify-failed' | 'status' | 'deleted';
 
 /** An endpoint: its handler, and the auth a request must carry (Management's, a user token's, or none). */
 export interface EmulatorRoute {

@@ -73,6 +73,7 @@ function setMfaStatus(context: RouteContext): Answer {
     return invalid('mfaTriggerData', context.english);
   }
   context.state.storeTriggerData(user, data);
+  context.changed(user, 'status');
   return ok({ success: true });
 }
 

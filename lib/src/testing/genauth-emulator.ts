@@ -3,12 +3,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MfaFactor } from '../contracts/mfa-factor.js';
 import { EmulatorAuth } from './emulator-auth.js';
-import { applyFault, FaultTable, type EmulatorEndpoint, type EmulatorFault } from './emulator-faults.js';
+import { applyFault } from './emulator-faults.js';
 import { BodyTooLarge, closeServer, listenOnLoopback, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
 import { answer, type EmulatorParts } from './emulator-requests.js';
 import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from './emulator-options.js';
 import { EmulatorTokens } from './emulator-tokens.js';
-import { EmulatorTraffic } from './emulator-traffic.js';
+import { EmulatorControls } from './emulator-controls.js';
+import { EmulatorWebhooks, type EmulatorWebhookDelivery, type EmulatorWebhookTarget } from './emulator-webhooks.js';
 import { EmulatorUserSide } from './emulator-user-side.js';
 import {
   parseEmulatorSeed,
@@ -16,7 +17,8 @@ import {
   type EmulatorSeedApplication,
   type EmulatorSeedUser,
 } from './emulator-seed.js';
-import { EmulatorState } from './emulator-state.js';
+import { EmulatorState, type EmulatedUser } from './emulator-state.js';
+import type { EmulatorChange } from './emulator-route-context.js';
 import { signInOver } from './emulator-sign-in.js';
 
 /**
@@ -29,23 +31,23 @@ import { signInOver } from './emulator-sign-in.js';
  * MfaModule.forRoot({ host: url, ...emulator.credentials[0] });
  * ```
  */
-export class GenAuthEmulator {
+export class GenAuthEmulator extends EmulatorControls {
   /** Key pairs the emulator accepts (from the seed, or one generated). */
   readonly credentials: readonly EmulatorCredentials[];
   private readonly state = new EmulatorState();
   private readonly auth: EmulatorAuth;
-  private readonly faults = new FaultTable();
   private readonly userSide = new EmulatorUserSide();
   private readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
   private readonly listeners = new Set<(change: EmulatorUserChange) => void>();
   private readonly parts: EmulatorParts;
-  private readonly traffic = new EmulatorTraffic();
+  private readonly webhooks = new EmulatorWebhooks(() => this.options.userPoolId ?? this.credentials[0]!.accessKeyId);
   private server: Server | undefined;
   private baseUrl: string | undefined;
   private clock: number | undefined;
   private maxSkewMs: number;
 
   constructor(private readonly options: GenAuthEmulatorOptions = {}) {
+    super();
     const seed = parseEmulatorSeed(options.seed ?? {});
     this.credentials = seed.credentials?.length
       ? seed.credentials
@@ -58,6 +60,7 @@ export class GenAuthEmulator {
     );
     for (const user of seed.users ?? []) this.state.addUser(user);
     for (const app of seed.applications ?? []) this.state.addApplication(app);
+    for (const target of options.webhooks ?? []) this.webhooks.add(target);
     this.parts = {
       state: this.state,
       auth: this.auth,
@@ -69,9 +72,7 @@ export class GenAuthEmulator {
       userTokenTtlSeconds: options.userTokenTtlSeconds ?? 3600,
       wrongTotpAnswer: options.wrongTotpAnswer ?? 'verified-false',
       qrDataUrl: qrDataUrl,
-      changed: (user, what) => {
-        for (const listener of this.listeners) listener({ userId: user.profile.userId, change: what });
-      },
+      changed: (user, what) => this.changed(user, what),
     };
   }
 
@@ -138,14 +139,31 @@ export class GenAuthEmulator {
     this.state.addUser(parsed!);
   }
 
-  /** Removes a user; later lookups answer apiCode 2004. */
+  /** Removes a user (as an admin in the console would: webhooks say `user:deleted`); later lookups answer 2004. */
   removeUser(userId: string): void {
-    this.state.removeUser(userId);
+    const user = this.state.getUser(userId);
+    if (user && this.state.removeUser(userId)) this.changed(user, 'deleted');
   }
 
-  /** Binds or unbinds a user's factors; factors not named keep their state. */
+  /** Binds or unbinds a user's factors (as the console would: webhooks say `user:updated`); others keep their state. */
   setBindings(userId: string, bindings: Partial<Record<MfaFactor, boolean>>): void {
     this.state.setBindings(userId, bindings);
+    this.changed(this.state.getUser(userId)!, 'status');
+  }
+
+  /** Sends webhooks to `target` from now on. */
+  addWebhook(target: EmulatorWebhookTarget): void {
+    this.webhooks.add(target);
+  }
+
+  /** Webhook deliveries so far (after their retries); `webhooksSettled()` waits for those under way. */
+  webhookDeliveries(): EmulatorWebhookDelivery[] {
+    return this.webhooks.deliveries();
+  }
+
+  /** Resolves when every webhook delivery started so far has ended. */
+  webhooksSettled(): Promise<void> {
+    return this.webhooks.settled();
   }
 
   /** What a user has bound now (undefined for an unknown user). */
@@ -158,36 +176,6 @@ export class GenAuthEmulator {
   addApplication(app: EmulatorSeedApplication): void {
     const [parsed] = parseEmulatorSeed({ applications: [app] }).applications!;
     this.state.addApplication(parsed!);
-  }
-
-  /** Requests received by an endpoint (or by all), failed ones included. */
-  requestCount(endpoint?: EmulatorEndpoint): number {
-    return this.traffic.count(endpoint);
-  }
-
-  /** Requests being answered now, and the most at once since the start (or since {@link resetCounts}). */
-  concurrency(): { current: number; peak: number } {
-    return this.traffic.concurrency();
-  }
-
-  /** Sets request counts back to zero, and the peak of concurrent requests to the current count. */
-  resetCounts(): void {
-    this.traffic.reset();
-  }
-
-  /** Delays every answer of an endpoint (`'*'`: of all) by `ms`, before any fault; 0 removes it. */
-  setLatency(ms: number, endpoint: EmulatorEndpoint | '*' = '*'): void {
-    this.traffic.setLatency(endpoint, ms);
-  }
-
-  /** Injects a fault into an endpoint (`'*'`: every endpoint). */
-  setFault(endpoint: EmulatorEndpoint | '*', fault: EmulatorFault): void {
-    this.faults.set(endpoint, fault);
-  }
-
-  /** Removes the fault of an endpoint, or all faults. */
-  clearFaults(endpoint?: EmulatorEndpoint | '*'): void {
-    this.faults.clear(endpoint);
   }
 
   /** Sets the emulator's clock (ms since epoch, or a Date); undefined goes back to real time. */
@@ -208,6 +196,13 @@ export class GenAuthEmulator {
   /** Forgets the nonces seen so far. */
   forgetNonces(): void {
     this.auth.forgetNonces();
+  }
+
+  private changed(user: EmulatedUser, change: EmulatorChange): void {
+    if (change !== 'status' && change !== 'deleted') {
+      for (const listener of this.listeners) listener({ userId: user.profile.userId, change });
+    }
+    this.webhooks.changed(change, user);
   }
 
   private now(): number {

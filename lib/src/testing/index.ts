@@ -9,3 +9,5 @@ export type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 export { API_CODES } from './emulator-auth.js';
 export { DEMO_PASSWORD, DEMO_SEED, DEMO_TOTP_SECRET } from './demo-seed.js';
 export { EmulatorSeedError } from '../errors/emulator-seed.error.js';
+export type { EmulatorWebhookDelivery, EmulatorWebhookTarget } from './emulator-webhooks.js';
+export { EmulatorControls } from './emulator-controls.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
 import { MFA_FACTORS, type MfaFactor } from '../contracts/mfa-factor.js';
 import { MFA_STEP_UP_SETTINGS } from '../contracts/tokens.js';
+import type { MfaUserRef } from '../contracts/user-ref.js';
 import type { MfaFactorTimes, MfaStepUpSettings } from '../contracts/verification.js';
 import { longestStepUpWindowMs } from '../policy/policy-compiler.js';
 import { isThenable } from '../util/thenable.js';
@@ -38,8 +39,23 @@ export class MfaVerifications {
     return this.record.record(sessionKey, factor, at, Math.max(longestStepUpWindowMs(), MIN_RECORD_TTL_MS));
   }
 
+  /**
+   * Records that a user verified a factor, whatever the session (GenAuth's `mfa:verified` webhook, which
+   * names no session). Counts for step-up only with `stepUp.userVerifications`, for `user_id` users.
+   */
+  recordUserVerification(userId: string, factor: MfaFactor, at: number = Date.now()): Promise<void> {
+    if (!MFA_FACTORS.includes(factor) || typeof userId !== 'string' || userId === '') return Promise.resolve();
+    const ttl = Math.max(longestStepUpWindowMs(), MIN_RECORD_TTL_MS);
+    return this.record.record(userRecordKey(userId), factor, at, ttl);
+  }
+
   /** What the claims and the record say of a request, the latest time per factor. Never throws. @internal */
-  verifiedAt(context: ExecutionContext, carrier: unknown, now: number): MfaFactorTimes | Promise<MfaFactorTimes> {
+  verifiedAt(
+    context: ExecutionContext,
+    carrier: unknown,
+    now: number,
+    user?: MfaUserRef,
+  ): MfaFactorTimes | Promise<MfaFactorTimes> {
     const fromClaims = timesOfClaims(
       this.hook(() => this.claims(context, carrier)),
       this.settings.amr,
@@ -47,9 +63,16 @@ export class MfaVerifications {
       now,
     );
     const sessionKey = this.hook(() => this.sessionKey(context, carrier));
-    if (sessionKey === undefined) return fromClaims;
-    const recorded = this.record.verifications(sessionKey);
-    return isThenable(recorded) ? recorded.then((times) => latest(fromClaims, times)) : latest(fromClaims, recorded);
+    const perUser =
+      this.settings.userVerifications && user?.userIdType === 'user_id'
+        ? this.record.verifications(userRecordKey(user.userId))
+        : undefined;
+    const recorded = sessionKey === undefined ? undefined : this.record.verifications(sessionKey);
+    if (isThenable(recorded) || isThenable(perUser)) {
+      return Promise.all([recorded, perUser]).then(([a, b]) => latest(latest(fromClaims, a ?? {}), b ?? {}));
+    }
+    if (recorded === undefined && perUser === undefined) return fromClaims;
+    return latest(latest(fromClaims, recorded ?? {}), perUser ?? {});
   }
 
   private claims(context: ExecutionContext, carrier: unknown) {
@@ -75,6 +98,11 @@ export class MfaVerifications {
       return undefined;
     }
   }
+}
+
+/** The record's key of a user: apart from session keys, which are hashes. */
+function userRecordKey(userId: string): string {
+  return `user:${userId}`;
 }
 
 function latest(a: MfaFactorTimes, b: MfaFactorTimes): MfaFactorTimes {

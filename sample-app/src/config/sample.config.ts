@@ -16,6 +16,8 @@ export interface SampleConfig {
   jwtSecret: string;
   /** Whether `POST /auth/demo-token` may issue tokens (always in emulator mode). */
   demoTokens: boolean;
+  /** The webhook secret: GenAuth's webhooks are received at `POST /genauth/webhook` when it is set. */
+  webhookSecret: string | undefined;
 }
 
 /** A configuration error: one line that names the variable. */
@@ -51,6 +53,11 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv): SampleConfig {
     throw new SampleConfigError('PORT', `must be 0..65535 (got ${portText})`);
   const jwtSecret = env['JWT_SECRET'] || randomBytes(32).toString('hex');
   if (jwtSecret.length < 16) throw new SampleConfigError('JWT_SECRET', 'must be at least 16 characters');
+  // On the emulator a random secret: the embedded emulator is told it and sends its webhooks to the sample.
+  const webhookSecret = env['GENAUTH_WEBHOOK_SECRET'] || (id ? undefined : randomBytes(24).toString('hex'));
+  if (webhookSecret !== undefined && webhookSecret.length < 16) {
+    throw new SampleConfigError('GENAUTH_WEBHOOK_SECRET', 'must be at least 16 characters');
+  }
   const demoTokens = env['ALLOW_DEMO_TOKENS'];
   if (demoTokens !== undefined && demoTokens !== 'true' && demoTokens !== 'false') {
     throw new SampleConfigError('ALLOW_DEMO_TOKENS', `must be true or false (got ${demoTokens})`);
@@ -66,5 +73,6 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv): SampleConfig {
     port,
     jwtSecret,
     demoTokens: id ? demoTokens === 'true' : true,
+    webhookSecret,
   };
 }
