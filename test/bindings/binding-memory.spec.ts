@@ -9,7 +9,7 @@ describe('BindingMemory (the in-memory level)', () => {
     cache.setUser('user_id', 'a', 1, 60_000);
     cache.setUser('user_id', 'b', 2, 60_000);
     cache.setUser('user_id', 'c', 4, 60_000);
-    now = 1000;
+    now = 1100; // recency is kept per tick of 1.024 s
     expect(cache.getUser('user_id', 'a')).toBe(1);
     cache.setUser('user_id', 'd', 8, 60_000);
     expect(cache.size).toBe(3);
@@ -17,6 +17,21 @@ describe('BindingMemory (the in-memory level)', () => {
     expect([cache.getUser('user_id', 'a'), cache.getUser('user_id', 'c'), cache.getUser('user_id', 'd')]).toEqual([
       1, 4, 8,
     ]);
+  });
+
+  it("keeps each mask and expiry exact in its one number, at today's timestamps too", () => {
+    let now = Date.UTC(2026, 11, 2, 12);
+    const cache = new BindingMemory(20, () => now);
+    for (let mask = 0; mask < 16; mask++) cache.setUser('user_id', `m${mask}`, mask, 2000 + mask);
+    // Read in two ticks, so that the second read re-stores each entry with the other parity.
+    for (const at of [0, 1100]) {
+      now = Date.UTC(2026, 11, 2, 12) + at;
+      for (let mask = 0; mask < 16; mask++) expect(cache.getUser('user_id', `m${mask}`)).toBe(mask);
+    }
+    now = Date.UTC(2026, 11, 2, 12) + 2007;
+    expect(cache.getUser('user_id', 'm6')).toBeUndefined();
+    expect(cache.getUser('user_id', 'm7')).toBeUndefined();
+    expect(cache.getUser('user_id', 'm8')).toBe(8);
   });
 
   it('expires entries after their TTL and does not store a zero TTL', () => {

@@ -1,22 +1,25 @@
-interface Entry {
-  mask: number;
-  expiresAt: number;
-  touchedAt: number;
-}
+/**
+ * One entry is one number: `expiresAt + (parity * 16 + mask) / 32`, exact in a double (ms timestamps need 41
+ * bits, the low part 5). A number instead of an object keeps an entry to the Map's slot, the id and one heap
+ * number (about 70 bytes with a 24-character id, against about 190 with an object of three fields). Only
+ * `Math.floor` and products by powers of two read it: no division, no `%` on the hot path.
+ */
+const LOW = 32;
+const PARITY = 16;
 
-/** An entry moves to the recent end at most this often: recency to the second, and hits stay cheap. */
-const TOUCH_INTERVAL_MS = 1000;
+/** The parity of the current 1.024-second tick: an entry moves to the recent end when it differs. */
+const parityOf = (now: number) => (Math.floor(now * (1 / 1024)) & 1) * PARITY;
 
 /**
  * The in-memory level of the bindings, in front of any shared store: bounded to `maxEntries`, with a TTL
  * per entry. Entries sit in one
  * `Map` per `userIdType`, keyed by the bare `userId`, so that a lookup builds no key string (GenAuth's ids
  * are long enough that `type + ':' + id` would allocate on every request). Each map is in insertion order
- * and used as an LRU list (recency counted to the second); when full, the least recently used entry of
+ * and used as an LRU list (recency counted to about a second); when full, the least recently used entry of
  * the type being written goes first (of another type when that one is empty).
  */
 export class BindingMemory {
-  private readonly byType = new Map<string, Map<string, Entry>>();
+  private readonly byType = new Map<string, Map<string, number>>();
   private count = 0;
 
   constructor(
@@ -36,28 +39,30 @@ export class BindingMemory {
     const entry = entries?.get(userId);
     if (entry === undefined) return undefined;
     const now = this.now();
-    if (entry.expiresAt <= now) {
+    const expiresAt = Math.floor(entry);
+    if (expiresAt <= now) {
       entries!.delete(userId);
       this.count -= 1;
       return undefined;
     }
-    if (now - entry.touchedAt >= TOUCH_INTERVAL_MS) {
-      // Moving the entry to the end marks it most recently used; the entry object itself is reused.
-      entry.touchedAt = now;
+    const low = (entry - expiresAt) * LOW;
+    const parity = parityOf(now);
+    if ((low & PARITY) !== parity) {
+      // Moving the entry to the end marks it most recently used.
       entries!.delete(userId);
-      entries!.set(userId, entry);
+      entries!.set(userId, expiresAt + ((low & (PARITY - 1)) + parity) / LOW);
     }
-    return entry.mask;
+    return low & (PARITY - 1);
   }
 
   /** Caches a user's mask for `ttlMs` milliseconds (nothing when `ttlMs` <= 0). */
   setUser(userIdType: string, userId: string, mask: number, ttlMs: number): void {
     if (ttlMs <= 0) return;
     let entries = this.byType.get(userIdType);
-    if (!entries) this.byType.set(userIdType, (entries = new Map<string, Entry>()));
+    if (!entries) this.byType.set(userIdType, (entries = new Map<string, number>()));
     if (entries.delete(userId)) this.count -= 1;
     const now = this.now();
-    entries.set(userId, { mask, expiresAt: now + ttlMs, touchedAt: now });
+    entries.set(userId, Math.ceil(now + ttlMs) + ((mask & (PARITY - 1)) + parityOf(now)) / LOW);
     this.count += 1;
     if (this.count > this.maxEntries) this.evictOne(entries);
   }
@@ -79,7 +84,7 @@ export class BindingMemory {
     this.count = 0;
   }
 
-  private evictOne(preferred: Map<string, Entry>): void {
+  private evictOne(preferred: Map<string, number>): void {
     let from = preferred;
     if (from.size <= 1) {
       for (const entries of this.byType.values()) {
