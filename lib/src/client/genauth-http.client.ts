@@ -21,6 +21,7 @@ import { readEnvelope } from './envelope.js';
 import { signatureHeaders, tokenHeaders, userHeaders } from './request-signer.js';
 import { backoffDelayMs, sleep } from './retry-policy.js';
 import { encodeQuery } from './signature.js';
+import { exchange, HttpExchangeError } from './http-exchange.js';
 
 const TOKEN_PATH = '/api/v3/get-management-token';
 /** Largest answer accepted, after decompression: the real ones are under 1 KB. */
@@ -40,6 +41,7 @@ export class GenAuthHttpClient implements OnModuleDestroy {
   private readonly ownAgents: { destroy(): void }[] = [];
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private readonly sockets: { httpAgent: HttpAgent; httpsAgent: HttpsAgent; maxBytes: number };
   private readonly redactor = (text: string): string => redact(text, [this.options.accessKeySecret, this.tokens.held]);
 
   constructor(
@@ -49,6 +51,7 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     this.tokens = new ManagementTokenProvider(() => this.fetchToken());
     this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent({ keepAlive: true }));
     this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent({ keepAlive: true }));
+    this.sockets = { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, maxBytes: MAX_RESPONSE_BYTES };
   }
 
   onModuleDestroy(): void {
@@ -146,31 +149,47 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now()));
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let response: AxiosResponse<string>;
+    const url = `${host}${site.path}${query ? `?${query}` : ''}`;
+    const body = isGet ? undefined : JSON.stringify(params);
+    const allHeaders = { accept: 'application/json', 'content-type': 'application/json', ...headers };
+    let status: number;
+    let retryAfter: unknown;
+    let text: string;
     try {
-      // axiosRef rather than the Observable wrapper: one call, one promise, on the hot path of cold lookups.
-      response = await this.http.axiosRef.request<string>({
-        method: site.method,
-        url: `${host}${site.path}${query ? `?${query}` : ''}`,
-        data: isGet ? undefined : JSON.stringify(params),
-        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        signal: abort.signal,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        ...(this.options.http.proxy === undefined ? {} : { proxy: this.options.http.proxy }),
-        responseType: 'text',
-        transformResponse: (body: string) => body,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        // Counted after decompression, so a small gzip that expands past it is refused too.
-        maxContentLength: MAX_RESPONSE_BYTES,
-      });
+      if (this.options.http.proxy === undefined) {
+        // node:http directly: a third of axios's CPU per call, on the path of every cold lookup.
+        const signal = abort.signal;
+        const method = site.method as 'GET' | 'POST';
+        const answer = await exchange({ method, url, headers: allHeaders, body, signal, ...this.sockets });
+        ({ status, body: text } = answer);
+        retryAfter = answer.headers['retry-after'];
+      } else {
+        // Through axios, which speaks to HTTP proxies.
+        const response: AxiosResponse<string> = await this.http.axiosRef.request<string>({
+          method: site.method,
+          url,
+          data: body,
+          headers: allHeaders,
+          signal: abort.signal,
+          httpAgent: this.httpAgent,
+          httpsAgent: this.httpsAgent,
+          proxy: this.options.http.proxy,
+          responseType: 'text',
+          transformResponse: (raw: string) => raw,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          // Counted after decompression, so a small gzip that expands past it is refused too.
+          maxContentLength: MAX_RESPONSE_BYTES,
+        });
+        ({ status, data: text } = response);
+        retryAfter = response.headers['retry-after'];
+      }
     } catch (error) {
       throw this.transportError(site, error, abort.signal.aborted, timeoutMs, redactor);
     } finally {
       clearTimeout(timer);
     }
-    return readEnvelope(site, response.status, response.headers['retry-after'], response.data, redactor);
+    return readEnvelope(site, status, retryAfter, text, redactor);
   }
 
   private transportError(
@@ -188,7 +207,10 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       return new GenAuthTimeoutError(site, timeoutMs, { cause });
     }
-    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(cause.message)) {
+    if (
+      (error instanceof HttpExchangeError && error.tooLarge) ||
+      (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(cause.message))
+    ) {
       return new GenAuthInvalidResponseError(site, `body larger than ${MAX_RESPONSE_BYTES} bytes`, { cause });
     }
     return new GenAuthNetworkError(site, typeof code === 'string' ? code : undefined, { cause });
