@@ -21,7 +21,7 @@ import { readEnvelope } from './envelope.js';
 import { signatureHeaders, tokenHeaders, userHeaders } from './request-signer.js';
 import { backoffDelayMs, sleep } from './retry-policy.js';
 import { encodeQuery } from './signature.js';
-import { exchange, HttpExchangeError } from './http-exchange.js';
+import { exchange, HttpExchangeError, originOf, type HttpOrigin } from './http-exchange.js';
 
 const TOKEN_PATH = '/api/v3/get-management-token';
 /** Largest answer accepted, after decompression: the real ones are under 1 KB. */
@@ -42,6 +42,8 @@ export class GenAuthHttpClient implements OnModuleDestroy {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private readonly sockets: { httpAgent: HttpAgent; httpsAgent: HttpsAgent; maxBytes: number };
+  /** Each host parsed once: the Management host and the application's. */
+  private readonly origins = new Map<string, { origin: HttpOrigin; basePath: string }>();
   private readonly redactor = (text: string): string => redact(text, [this.options.accessKeySecret, this.tokens.held]);
 
   constructor(
@@ -160,7 +162,9 @@ export class GenAuthHttpClient implements OnModuleDestroy {
         // node:http directly: a third of axios's CPU per call, on the path of every cold lookup.
         const signal = abort.signal;
         const method = site.method as 'GET' | 'POST';
-        const answer = await exchange({ method, url, headers: allHeaders, body, signal, ...this.sockets });
+        const { origin, basePath } = this.originOf(host);
+        const path = `${basePath}${site.path}${query ? `?${query}` : ''}`;
+        const answer = await exchange({ method, origin, path, headers: allHeaders, body, signal, ...this.sockets });
         ({ status, body: text } = answer);
         retryAfter = answer.headers['retry-after'];
       } else {
@@ -190,6 +194,15 @@ export class GenAuthHttpClient implements OnModuleDestroy {
       clearTimeout(timer);
     }
     return readEnvelope(site, status, retryAfter, text, redactor);
+  }
+
+  private originOf(host: string): { origin: HttpOrigin; basePath: string } {
+    let found = this.origins.get(host);
+    if (!found) {
+      found = { origin: originOf(host), basePath: new URL(host).pathname.replace(/\/$/, '') };
+      this.origins.set(host, found);
+    }
+    return found;
   }
 
   private transportError(

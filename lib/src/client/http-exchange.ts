@@ -21,9 +21,27 @@ export class HttpExchangeError extends Error {
   }
 }
 
+/** Where a host's requests go, parsed once per host. */
+export interface HttpOrigin {
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** The origin of a base URL such as `https://api.genauth.ai` (its path, if any, is kept by the caller). */
+export function originOf(base: string): HttpOrigin {
+  const url = new URL(base);
+  const secure = url.protocol === 'https:';
+  // A bracketed IPv6 literal is given to node:http without its brackets.
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { secure, hostname, port: url.port ? Number(url.port) : secure ? 443 : 80 };
+}
+
 export interface HttpExchange {
   readonly method: 'GET' | 'POST';
-  readonly url: string;
+  readonly origin: HttpOrigin;
+  /** The path and query, from the leading `/`. */
+  readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly httpAgent: HttpAgent;
@@ -40,11 +58,10 @@ export interface HttpExchange {
  */
 export function exchange(call: HttpExchange): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const target = new URL(call.url);
-    const secure = target.protocol === 'https:';
+    const { secure, hostname, port } = call.origin;
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...call.headers };
     if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
-    const options = { method: call.method, headers, signal: call.signal };
+    const options = { method: call.method, hostname, port, path: call.path, headers, signal: call.signal };
     const fail = (error: Error & { code?: unknown }) =>
       reject(
         error instanceof HttpExchangeError
@@ -52,8 +69,8 @@ export function exchange(call: HttpExchange): Promise<HttpAnswer> {
           : new HttpExchangeError(error.message, typeof error.code === 'string' ? error.code : undefined),
       );
     const req = secure
-      ? httpsRequest(target, { ...options, agent: call.httpsAgent })
-      : httpRequest(target, { ...options, agent: call.httpAgent });
+      ? httpsRequest({ ...options, agent: call.httpsAgent })
+      : httpRequest({ ...options, agent: call.httpAgent });
     req.on('error', fail);
     req.on('response', (res) => {
       const coding = String(res.headers['content-encoding'] ?? '').toLowerCase();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { MfaClientSettings } from '../contracts/settings.js';
 import { SDK_VERSION } from '../contracts/version.js';
 import { hmacSha1Base64, stringToSign, type SignedParams } from './signature.js';
@@ -10,7 +10,7 @@ export function signatureHeaders(
   path: string,
   params: SignedParams | undefined,
   now: Date = new Date(),
-  nonce: string = randomBytes(16).toString('hex'),
+  nonce: string = randomUUID().replace(/-/g, ''),
 ): Record<string, string> {
   const prefix = options.signatureFlavor.headerPrefix;
   const headers: Record<string, string> = {
