@@ -26,21 +26,24 @@ export interface HttpOrigin {
   readonly secure: boolean;
   readonly hostname: string;
   readonly port: number;
+  /** The base URL's own path (a private deployment under a prefix), without a trailing `/`. */
+  readonly basePath: string;
 }
 
-/** The origin of a base URL such as `https://api.genauth.ai` (its path, if any, is kept by the caller). */
+/** The origin of a base URL such as `https://api.genauth.ai`. */
 export function originOf(base: string): HttpOrigin {
   const url = new URL(base);
   const secure = url.protocol === 'https:';
   // A bracketed IPv6 literal is given to node:http without its brackets.
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { secure, hostname, port: url.port ? Number(url.port) : secure ? 443 : 80 };
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  return { secure, hostname, port, basePath: url.pathname.replace(/\/$/, '') };
 }
 
 export interface HttpExchange {
   readonly method: 'GET' | 'POST';
   readonly origin: HttpOrigin;
-  /** The path and query, from the leading `/`. */
+  /** The path and query under the origin's `basePath`, from the leading `/`. */
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
@@ -58,10 +61,10 @@ export interface HttpExchange {
  */
 export function exchange(call: HttpExchange): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const { secure, hostname, port } = call.origin;
+    const { secure, hostname, port, basePath } = call.origin;
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...call.headers };
     if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
-    const options = { method: call.method, hostname, port, path: call.path, headers, signal: call.signal };
+    const options = { method: call.method, hostname, port, path: basePath + call.path, headers, signal: call.signal };
     const fail = (error: Error & { code?: unknown }) =>
       reject(
         error instanceof HttpExchangeError
