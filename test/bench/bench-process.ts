@@ -14,6 +14,8 @@ export interface Ready {
 
 export interface Server {
   ready: Ready;
+  /** The child's process id. */
+  pid: number;
   ask(message: object): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function startServer(adapter: string, flags: string[] = [], execArg
   });
   return {
     ready,
+    pid: child.pid!,
     ask: (message) =>
       new Promise((resolve) => {
         child.once('message', resolve);

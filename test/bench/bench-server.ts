@@ -18,7 +18,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ManagementClient } from 'authing-node-sdk';
 import { Redis } from 'ioredis';
-import { MfaManagementService, MfaModule, RedisMfaBindingCache, RequireMfaBound } from 'nestjs-genauth-mfa';
+import { MfaGuard, MfaManagementService, MfaModule, RedisMfaBindingCache, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { GenAuthEmulator, type EmulatorSeedUser } from 'nestjs-genauth-mfa/testing';
 
 function flag(name: string): string | undefined {
@@ -83,6 +83,27 @@ class SdkPerRequestGuard implements CanActivate {
 
 let wrongAllows = 0;
 
+/** With --time-guards (row 7b): the time each guard's `canActivate` takes inside this loaded server. */
+const guardTimes = { ours: { ms: 0, calls: 0 }, noop: { ms: 0, calls: 0 } };
+function timeCalls(
+  prototype: { canActivate(context: ExecutionContext): unknown },
+  into: { ms: number; calls: number },
+): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its own `this` below
+  const original = prototype.canActivate;
+  prototype.canActivate = function (this: unknown, context: ExecutionContext) {
+    const started = performance.now();
+    const result = original.call(this, context);
+    into.ms += performance.now() - started;
+    into.calls += 1;
+    return result;
+  };
+}
+if (process.argv.includes('--time-guards')) {
+  timeCalls(MfaGuard.prototype, guardTimes.ours);
+  timeCalls(NoopGuard.prototype, guardTimes.noop);
+}
+
 @Controller()
 class BenchController {
   // The app's own authentication runs on both routes: the difference is RequireMfaBound alone.
@@ -141,6 +162,7 @@ type Message =
   | { type: 'cpu' }
   | { type: 'counts' }
   | { type: 'heap' }
+  | { type: 'guard-times' }
   | { type: 'latency'; ms: number }
   | { type: 'reset' }
   | { type: 'change'; userId: string; totp: boolean }
@@ -155,6 +177,11 @@ process.on('message', (message: Message) => {
     const gc = (globalThis as { gc?: () => void }).gc;
     for (let i = 0; i < 3; i++) gc?.();
     process.send!({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+  }
+  if (message.type === 'guard-times') {
+    const ns = (t: { ms: number; calls: number }) => (t.calls === 0 ? Number.NaN : (t.ms * 1e6) / t.calls);
+    process.send!({ type: 'guard-times', oursNs: ns(guardTimes.ours), noopNs: ns(guardTimes.noop) });
+    for (const t of [guardTimes.ours, guardTimes.noop]) [t.ms, t.calls] = [0, 0];
   }
   if (message.type === 'change') {
     void service!
