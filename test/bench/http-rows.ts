@@ -68,7 +68,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * Round r's order of the unguarded route (A), the do-nothing guard (B) and ours (C): A B C C B A, then
  * B C A A C B, then C A B B A C. Each is a palindrome, so a steady drift of the machine cancels within a
- * round, and over three rounds each route takes each place twice.
+ * round, and over three rounds each route takes each of the six places once.
  */
 export function roundOrder(round: number): Route[] {
   const routes: Route[] = ['plain', 'noop-guarded', 'guarded'];
