@@ -179,7 +179,8 @@ async function runApp(entry, tarball, blocks) {
   console.log('   one copy of every class (require and import give the same objects)');
   // The README's command; the linked bin is checked first, so that npx never turns to the registry.
   if (!existsSync(join(dir, 'node_modules', '.bin', 'genauth-emulator'))) throw new Error('no genauth-emulator bin');
-  const emulator = await startProcess('npx', ['genauth-emulator', '--demo'], dir, {}, /^GENAUTH_ACCESS_KEY_SECRET=/);
+  // The last line of the block (--demo always has an application): every variable has arrived.
+  const emulator = await startProcess('npx', ['genauth-emulator', '--demo'], dir, {}, /^GENAUTH_APP_ID=/);
   try {
     const env = Object.fromEntries(
       emulator.lines

@@ -109,8 +109,13 @@ describe('genauth-emulator command', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
+      // The whole block comes in one write, so its first chunk already names the application.
+      const first = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (chunk: Buffer) => resolve(String(chunk))),
+      );
+      expect(first).toMatch(/^GenAuth emulator listening on [\s\S]*\nGENAUTH_APP_ID=\S+\n$/);
       const env: Record<string, string> = {};
-      for await (const line of createInterface({ input: child.stdout })) {
+      for (const line of first.split('\n')) {
         const [name, value] = line.split('=');
         if (name?.startsWith('GENAUTH_') && value) env[name] = value;
         if (name === 'GENAUTH_APP_ID') break;

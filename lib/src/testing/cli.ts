@@ -75,13 +75,18 @@ async function main(): Promise<void> {
   }
   const url = await emulator.start();
   const [credentials] = emulator.credentials;
-  console.log(`GenAuth emulator listening on ${url}`);
-  console.log('# Paste into your .env (or export them) to point MfaModule at the emulator:');
-  console.log(`GENAUTH_HOST=${url}`);
-  console.log(`GENAUTH_ACCESS_KEY_ID=${credentials!.accessKeyId}`);
-  console.log(`GENAUTH_ACCESS_KEY_SECRET=${credentials!.accessKeySecret}`);
   const [appId] = emulator.applicationIds();
-  if (appId !== undefined) console.log(`GENAUTH_APP_ID=${appId}`);
+  // One write: a script that reads the block as it arrives never sees part of it (the key without the app).
+  console.log(
+    [
+      `GenAuth emulator listening on ${url}`,
+      '# Paste into your .env (or export them) to point MfaModule at the emulator:',
+      `GENAUTH_HOST=${url}`,
+      `GENAUTH_ACCESS_KEY_ID=${credentials!.accessKeyId}`,
+      `GENAUTH_ACCESS_KEY_SECRET=${credentials!.accessKeySecret}`,
+      ...(appId === undefined ? [] : [`GENAUTH_APP_ID=${appId}`]),
+    ].join('\n'),
+  );
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
