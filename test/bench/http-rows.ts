@@ -1,7 +1,7 @@
 /**
  * Rows 1, 2 and 9: what the guard adds to a request's server CPU, against the unguarded route (A) and a
- * do-nothing guard (B), in short interleaved loads of one server process. Also the plain load run the other
- * rows use.
+ * do-nothing guard (B), in short interleaved loads over three server processes. Also the plain load run the
+ * other rows use.
  */
 import autocannon from 'autocannon';
 import { allCpus, canPin, pin } from './cpu-pinning.js';
@@ -166,7 +166,6 @@ export async function guardCost(adapter: string, flags: string[] = []) {
     versusNoop,
     noopVersusUnguarded: spread(perRound.noopVsUnguarded),
     perRound,
-    ratio: versusUnguarded.median,
     targets: { versusUnguarded: HTTP_TARGET, versusNoop: HTTP_TARGET },
     met: versusUnguarded.median >= HTTP_TARGET && versusNoop.median >= HTTP_TARGET,
     failedResponses: Object.values(runs)

@@ -3,7 +3,8 @@
  * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
  * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; rows 1, 2 and 9 take
  * BENCH_HTTP_ROUNDS (12), BENCH_HTTP_PROCESSES (3) and BENCH_SLOT_SECONDS (1), see http-rows.ts.
- * BENCH_ONLY=express,fastify,client,warm,cold,replicas,redis,audit runs only those parts and prints raw JSON.
+ * BENCH_ONLY=express,fastify,client,warm,cold,inserver,replicas,redis,audit runs only those parts and prints
+ * raw JSON (warm and cold run together, three processes each).
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
