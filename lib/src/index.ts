@@ -85,12 +85,20 @@ export { MFA_RETURN_PARAM, safeReturnTo } from './transports/enrollment-redirect
 
 // The signed-in user's factors (Authentication API)
 export { MfaFactorService } from './factors/mfa-factor.service.js';
-export type { MfaEnrolledFactor, MfaEnrollment, MfaEnrollmentRequest, MfaSession } from './factors/factor.types.js';
+export type {
+  MfaCodeSent,
+  MfaEnrolledFactor,
+  MfaEnrollment,
+  MfaEnrollmentRequest,
+  MfaSession,
+} from './factors/factor.types.js';
+export type { MfaAttemptCount, MfaAttemptStore } from './contracts/attempts.js';
 export {
   MfaCodeRejectedException,
   MfaEnrollmentExpiredException,
   MfaFactorException,
   MfaFactorRequestRejectedException,
+  MfaResendTooSoonException,
   MfaSessionExpiredException,
   MfaTooManyAttemptsException,
 } from './factors/factor.exceptions.js';

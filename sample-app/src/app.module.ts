@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { SAMPLE_CONFIG, SAMPLE_EMULATOR, SAMPLE_HOSTS } from './config/config.tokens.js';
 import { DemoCodesController } from './demo/demo-codes.controller.js';
 import { MfaPagesController } from './web/mfa-pages.controller.js';
+import { StepUpPagesController } from './web/step-up-pages.controller.js';
 import { CoverageController } from './web/coverage.controller.js';
 import { SignInController } from './web/sign-in.controller.js';
 import type { SampleHosts } from './genauth/genauth-users.js';
@@ -76,6 +77,7 @@ export class AppModule {
         WebController,
         SignInController,
         MfaPagesController,
+        StepUpPagesController,
         CoverageController,
         DemoCodesController,
         HealthController,

@@ -199,7 +199,7 @@ async function runApp(entry, tarball, blocks) {
     );
     try {
       const url = app.lines.find((l) => l.startsWith('listening on ')).slice('listening on '.length);
-      await entry.probe(url, env);
+      await entry.probe(url, env, emulator.lines);
       if (entry.files === 'common') {
         await rpcProbe(rpcPort);
         console.log('   the TCP microservice answers as it should (RpcException bodies)');
@@ -291,7 +291,7 @@ function freePort() {
   });
 }
 
-async function guideProbe(url, env) {
+async function guideProbe(url, env, emulatorLines) {
   const as = async (user) => ({ authorization: `Bearer ${await signIn(env, user)}` });
   await expectStatus(url, '/payments', await as('alice'), 201, 'POST');
   const denied = await expectStatus(url, '/payments', await as('dave'), 403, 'POST');
@@ -302,6 +302,44 @@ async function guideProbe(url, env) {
   await expectStatus(url, '/payments', {}, 401, 'POST');
   await expectStatus(url, '/payments', { authorization: 'Bearer alice' }, 401, 'POST');
   await stepUpProbe(url, await as('alice'));
+  for (const [factor, to] of [
+    ['SMS', '+8613800000002'],
+    ['EMAIL', 'bob@example.com'],
+  ])
+    await codeStepUpProbe(url, await as('bob'), factor, to, emulatorLines);
+}
+
+/** bob steps up by a code sent by SMS or e-mail: read where `genauth-emulator` prints it, used once only. */
+async function codeStepUpProbe(url, bob, factor, to, emulatorLines) {
+  const post = (path, body) =>
+    fetch(`${url}/transfers/${path}`, {
+      method: 'POST',
+      headers: { ...bob, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const challenged = await fetch(`${url}/transfers`, { method: 'POST', headers: bob });
+  const challenge = authParams(challenged.headers.get('www-authenticate'));
+  if (challenged.status !== 401 || challenge.mfa_factors !== 'EMAIL SMS')
+    throw new Error(`bob's challenge: ${challenged.status} ${challenged.headers.get('www-authenticate')}`);
+  const printed = emulatorLines.length;
+  const sent = await post('send-code', { factor });
+  if (sent.status !== 201) throw new Error(`send by ${factor}: ${sent.status} ${await sent.text()}`);
+  const line = `code sent by ${factor} to ${to}: `;
+  let code;
+  for (let i = 0; i < 100 && !code; i += 1) {
+    code = emulatorLines
+      .slice(printed)
+      .find((l) => l.startsWith(line))
+      ?.slice(line.length);
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (!code) throw new Error(`genauth-emulator printed no code sent by ${factor} to ${to}`);
+  const verified = await post('verify', { factor, code });
+  if (verified.status !== 204) throw new Error(`${factor} code: ${verified.status} ${await verified.text()}`);
+  await expectStatus(url, '/transfers', bob, 201, 'POST');
+  const again = await post('verify', { factor, code });
+  if (again.status !== 400) throw new Error(`${factor} code used twice: ${again.status} ${await again.text()}`);
+  console.log(`   step-up by ${factor}: the code genauth-emulator printed passes once, then is refused`);
 }
 
 /** The README's step-up section: a challenge, a wrong code, a right one, then the route; a new session is asked again. */
@@ -321,7 +359,7 @@ async function stepUpProbe(url, alice) {
   const verify = (code) => ({
     method: 'POST',
     headers: { ...alice, 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
+    body: JSON.stringify({ factor: 'TOTP', code }),
   });
   const right = totp(DEMO_TOTP_SECRET);
   const wrong = await fetch(`${url}/transfers/verify`, verify(right === '000000' ? '111111' : '000000'));

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Controller, Get, UseGuards, type ExecutionContext, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { MfaFactorService, MfaModule, RedisMfaBindingCache, RequireMfaBound } from 'nestjs-genauth-mfa';
+import { Controller, Get, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { MfaFactorService, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { DEMO_PASSWORD, DEMO_SEED, DEMO_TOTP_SECRET, GenAuthEmulator, totpCode } from 'nestjs-genauth-mfa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type ClientKind } from '../support/redis-clients.js';
+import type { ClientKind } from '../support/redis-clients.js';
+import { startRedisReplicas, stopRedisReplicas, type RedisReplica } from '../support/redis-replicas.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const tokenOf = (req: { headers: Record<string, string> }) =>
@@ -32,32 +31,15 @@ class TransferController {
 describe.each<ClientKind>(['ioredis', 'node-redis'])('the step-up record in Redis with %s', (kind) => {
   let redis: RedisServer;
   const emulator = new GenAuthEmulator({ seed: DEMO_SEED });
-  const replicas: Array<{ app: INestApplication; url: string; quit: () => Promise<void> }> = [];
+  let replicas: RedisReplica[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     await emulator.start();
-    const keyPrefix = `record-${randomUUID()}:`;
-    for (let i = 0; i < 2; i += 1) {
-      const { client, quit } = await connectRedis(kind, redis.url);
-      const store = new RedisMfaBindingCache({ client, keyPrefix });
-      await store.ready();
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          MfaModule.forRoot({ host: emulator.url, ...emulator.credentials[0]!, appId: 'demo-app', cache: { store } }),
-        ],
-        controllers: [TransferController],
-      }).compile();
-      const app = moduleRef.createNestApplication({ logger: false });
-      await app.listen(0, '127.0.0.1');
-      replicas.push({ app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), quit });
-    }
+    replicas = await startRedisReplicas(kind, redis.url, emulator, [TransferController]);
   });
   afterAll(async () => {
-    for (const replica of replicas) {
-      await replica.app.close();
-      await replica.quit();
-    }
+    await stopRedisReplicas(replicas);
     await emulator.stop();
     await redis.kill();
   });

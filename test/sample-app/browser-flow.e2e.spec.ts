@@ -94,8 +94,38 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     await page.fill('#code', totpCode(DEMO_TOTP_SECRET));
     await page.click('#verify');
     await page.waitForURL(/\/web\/transfer\?mfa_return=1$/);
-    expect(await page.textContent('#content')).toContain('verified TOTP within the');
+    expect(await page.textContent('#content')).toContain('verified a factor within');
     await page.screenshot({ path: join(OUT, '5-transfer.png') });
+  });
+
+  it('lets bob, who bound SMS and e-mail, step up by a code sent by SMS, then by e-mail in a new session', async () => {
+    for (const [factor, to, masked] of [
+      ['sms', '+8613800000002', '•••• 0002'],
+      ['email', 'bob@example.com', 'b•••@example.com'],
+    ] as const) {
+      await signIn('bob');
+      await page.click('text=Transfer');
+      await page.waitForURL(/\/web\/mfa\/verify\?/);
+      // bob has no TOTP: the page offers what he bound, and no code field until a code is sent.
+      expect(await page.locator('#code').count()).toBe(0);
+      await page.click(`#send-${factor}`);
+      expect(await page.textContent('#sent-to')).toContain(masked);
+      await page.screenshot({ path: join(OUT, `6-code-sent-by-${factor}.png`) });
+      // The demo inbox shows what the emulator "sent"; a person trying the sample reads it there.
+      const inbox = await browser.newPage();
+      await inbox.goto(`${sample.url}/web/demo/codes`);
+      const code = (await inbox.textContent(`code.sent[data-to="${to}"]`))!;
+      await inbox.close();
+      expect(code).toBe(sample.emulator!.codeSentTo(to));
+      await page.fill('#code', code === '000000' ? '111111' : '000000');
+      await page.click('#verify');
+      expect(await page.textContent('#error')).toContain('tries left');
+      await page.fill('#code', code);
+      await page.click('#verify');
+      await page.waitForURL(/\/web\/transfer\?mfa_return=1$/);
+      expect(await page.textContent('#content')).toContain('bob verified a factor within');
+      await page.click('text=Sign out');
+    }
   });
 
   it('goes straight to the page for a user who has TOTP', async () => {

@@ -10,30 +10,40 @@ export class ProgressLine {
   private lastDraw = 0;
   private lastTenth = -1;
   private drawn = false;
+  /** The latest progress a throttled redraw skipped: `finish` draws it, so the line ends on the true count. */
+  private pending: MfaAuditProgress | undefined;
 
   constructor(private readonly stream: NodeJS.WriteStream) {}
 
   update(progress: MfaAuditProgress): void {
     const now = Date.now();
-    const text = describe(progress);
     if (this.stream.isTTY) {
-      if (now - this.lastDraw < 100) return;
+      if (now - this.lastDraw < 100) {
+        this.pending = progress;
+        return;
+      }
       this.lastDraw = now;
-      this.stream.write(`\r${bar(progress)} ${text}\x1b[K`);
-      this.drawn = true;
+      this.draw(progress);
       return;
     }
     const tenth = Math.floor(share(progress) * 10);
     if (tenth > this.lastTenth) {
       this.lastTenth = tenth;
-      this.stream.write(`progress: ${text}\n`);
+      this.stream.write(`progress: ${describe(progress)}\n`);
     }
   }
 
   /** Ends the redrawn line, so that what follows starts on its own. */
   finish(): void {
+    if (this.pending) this.draw(this.pending);
     if (this.drawn) this.stream.write('\n');
     this.drawn = false;
+  }
+
+  private draw(progress: MfaAuditProgress): void {
+    this.pending = undefined;
+    this.stream.write(`\r${bar(progress)} ${describe(progress)}\x1b[K`);
+    this.drawn = true;
   }
 }
 

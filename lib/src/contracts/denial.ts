@@ -27,6 +27,8 @@ export type MfaDenial =
       /** What would satisfy the route, with its window (`maxAgeSeconds`). */
       readonly required: MfaRequirement;
       readonly maxAgeSeconds: number;
+      /** The required factors this user has bound and can verify now to pass (`allOf`: those still due). */
+      readonly verifyWith: readonly MfaFactor[];
       /** `acr_values` the route names, for the challenge. */
       readonly acrValues: readonly string[] | undefined;
       /** Where a browser verifies (the `stepUpUrl` option). */
@@ -64,6 +66,7 @@ export function defaultDenialBody(denial: MfaDenial): object {
         message: stepUpDescription(denial),
         required: { [denial.required.mode]: denial.required.factors },
         maxAgeSeconds: denial.maxAgeSeconds,
+        verifyWith: denial.verifyWith,
         ...(denial.stepUpUrl ? { stepUpUrl: denial.stepUpUrl } : {}),
       };
     case 'MFA_UNAVAILABLE':
@@ -88,8 +91,9 @@ function stepUpDescription(denial: MfaStepUpDenial): string {
 
 /**
  * The `WWW-Authenticate` value of a step-up challenge (RFC 9470 §3): the Bearer scheme with
- * `error="insufficient_user_authentication"`, a description, `max_age` and, when the route names them,
- * `acr_values`. Every parameter is a quoted string or a token, as RFC 9110's auth-param grammar allows.
+ * `error="insufficient_user_authentication"`, a description, `max_age`, `acr_values` when the route names
+ * them, and `mfa_factors`: the factors this user can verify to pass (an extension parameter, space-separated
+ * like `acr_values`). Every parameter is a quoted string or a token, as RFC 9110's auth-param grammar allows.
  */
 export function stepUpChallenge(denial: MfaStepUpDenial): string {
   const quoted = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
@@ -99,5 +103,6 @@ export function stepUpChallenge(denial: MfaStepUpDenial): string {
     `max_age=${denial.maxAgeSeconds}`,
   ];
   if (denial.acrValues?.length) parts.push(`acr_values=${quoted(denial.acrValues.join(' '))}`);
+  if (denial.verifyWith.length) parts.push(`mfa_factors=${quoted(denial.verifyWith.join(' '))}`);
   return `Bearer ${parts.join(', ')}`;
 }

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { MfaAttemptStore } from './attempts.js';
 import type { MfaFactor, MfaFactorName } from './mfa-factor.js';
 
 /** When each factor was last verified, in ms since the epoch (a factor never verified is absent). */
@@ -41,6 +42,8 @@ export interface MfaStepUpSettings {
   readonly maxEntries: number;
   /** Whether verifications recorded per user (webhooks' `mfa:verified`) count too. */
   readonly userVerifications: boolean;
+  /** Used codes and counts of wrong codes and sends: the given store, else memory (one replica). */
+  readonly attempts: MfaAttemptStore | undefined;
 }
 
 /** Options of step-up (`MfaModuleOptions.stepUp`). */
@@ -65,6 +68,12 @@ export interface MfaStepUpModuleOptions {
   acr?: Record<string, readonly MfaFactorName[]>;
   /** Where the verification record is kept. Default: `cache.store` when it keeps verifications, else memory. */
   store?: MfaVerificationStore;
+  /**
+   * Where used codes and the counts of wrong codes and of sends are kept, so that no replica accepts a
+   * code twice or more wrong codes than the limit. Default: `stepUp.store`, else `cache.store`, when it
+   * keeps attempts (`RedisMfaBindingCache` does), else memory, which holds for one replica only.
+   */
+  attempts?: MfaAttemptStore;
   /** Most sessions the in-memory record holds; the oldest go first. Default 100000. */
   maxEntries?: number;
   /**

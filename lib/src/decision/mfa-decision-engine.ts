@@ -128,7 +128,8 @@ export class MfaDecisionEngine {
     };
     const times = this.verifications.verifiedAt(check.context, check.carrier, now, user);
     const recent = (found: MfaFactorTimes) => {
-      const stale = recencyStep(required, found, now, () => this.pageUrl(check, this.settings.stepUpUrl));
+      const stepUpUrl = () => this.pageUrl(check, this.settings.stepUpUrl);
+      const stale = recencyStep(required, found, now, mask, stepUpUrl);
       return stale === undefined ? this.allow(check, required, lookupMs) : this.deny(check, stale, required, lookupMs);
     };
     return isThenable(times) ? Promise.resolve(times).then(recent) : recent(times);

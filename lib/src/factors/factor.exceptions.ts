@@ -70,3 +70,16 @@ export class MfaFactorRequestRejectedException extends MfaFactorException {
     super(400, 'MFA_FACTOR_REQUEST_REJECTED', message, field === undefined ? {} : { field });
   }
 }
+
+/** 429 `MFA_RESEND_TOO_SOON`: a code was sent less than a minute ago; send again after `retryAfterSeconds`. */
+export class MfaResendTooSoonException extends MfaFactorException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      429,
+      'MFA_RESEND_TOO_SOON',
+      `A code was sent a moment ago. Send another in ${retryAfterSeconds} seconds.`,
+      { retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}

@@ -37,3 +37,12 @@ export interface MfaEnrollment {
   /** For TOTP: what the user adds to an authenticator app. The secret is the user's: show it, never log it. */
   readonly totp?: { readonly uri: string; readonly secret: string; readonly qrCodeDataUrl: string };
 }
+
+/** A step-up code sent by SMS or e-mail. */
+export interface MfaCodeSent {
+  readonly factor: 'SMS' | 'EMAIL';
+  /** Where it went, masked (`•••• 0002`, `b•••@example.com`): what the page may show. */
+  readonly sentTo: string;
+  /** Seconds before another code may be sent. */
+  readonly resendAfterSeconds: number;
+}

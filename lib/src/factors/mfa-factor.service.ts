@@ -1,31 +1,32 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MfaBindingResolver } from '../bindings/mfa-binding.resolver.js';
 import { GenAuthHttpClient } from '../client/genauth-http.client.js';
-import { defaultDenialBody } from '../contracts/denial.js';
-import { clampRetryAfterSeconds } from '../contracts/limits.js';
-import { parseFactor, toWireName, type MfaFactor } from '../contracts/mfa-factor.js';
+import { parseFactor, toWireName, type MfaFactor, type MfaFactorName } from '../contracts/mfa-factor.js';
 import type { MfaServiceSettings } from '../contracts/settings.js';
-import { MFA_SERVICE_SETTINGS } from '../contracts/tokens.js';
-import {
-  GenAuthApiError,
-  GenAuthRateLimitedError,
-  isGenAuthUnavailable,
-  type GenAuthCallSite,
-} from '../errors/genauth.errors.js';
-import { MfaUnavailableException } from '../errors/mfa.exceptions.js';
+import { MFA_SERVICE_SETTINGS, MFA_STEP_UP_SETTINGS } from '../contracts/tokens.js';
+import type { MfaStepUpSettings } from '../contracts/verification.js';
+import type { GenAuthCallSite } from '../errors/genauth.errors.js';
 import { MfaOptionsError } from '../errors/mfa-options.error.js';
 import { MfaVerifications } from '../verifications/mfa-verifications.js';
 import { mfaSessionKey } from '../verifications/session-key.js';
-import { WrongCodes } from '../util/wrong-codes.js';
+import { CodeAttempts, type CodeTrier } from './code-attempts.js';
+import { checkBody, codeIsValid, masked, sendBody, targetOf, type CodeTarget } from './code-targets.js';
+import { subjectOf, userFacing } from './factor-errors.js';
 import { enrolledFactors, enrollmentStarted, factorsToEnroll, verified } from './factor-answers.js';
 import {
   MfaCodeRejectedException,
-  MfaEnrollmentExpiredException,
   MfaFactorRequestRejectedException,
+  MfaResendTooSoonException,
   MfaSessionExpiredException,
   MfaTooManyAttemptsException,
 } from './factor.exceptions.js';
-import type { MfaEnrolledFactor, MfaEnrollment, MfaEnrollmentRequest, MfaSession } from './factor.types.js';
+import type {
+  MfaCodeSent,
+  MfaEnrolledFactor,
+  MfaEnrollment,
+  MfaEnrollmentRequest,
+  MfaSession,
+} from './factor.types.js';
 
 const site = (method: 'GET' | 'POST', endpoint: string): GenAuthCallSite => ({ method, path: `/api/v3/${endpoint}` });
 const LIST_ENROLLED = site('GET', 'list-enrolled-factors');
@@ -34,23 +35,29 @@ const START_ENROLLMENT = site('POST', 'send-enroll-factor-request');
 const ENROLL = site('POST', 'enroll-factor');
 const RESET = site('POST', 'reset-factor');
 const VERIFY_TOTP = site('POST', 'mfa-totp-verify');
-/** GenAuth's apiCode of a wrong TOTP (6001), and the emulator's for an expired enrollment token. */
-const WRONG_CODE = 6001;
-const ENROLLMENT_EXPIRED = 6010;
+const SEND = { SMS: site('POST', 'send-sms'), EMAIL: site('POST', 'send-email') };
+const CHECK_CODE = site('POST', 'pre-check-code');
 const ENROLLMENT_TTL_MS = 60_000;
+/** A TOTP code has six digits; GenAuth's SMS and e-mail codes four to eight, as its templates set. */
+const TOTP_CODE = /^\d{6}$/;
+const SENT_CODE = /^\d{4,8}$/;
 
 /**
  * The signed-in user's own factors, on GenAuth's Authentication API (`appHost`, `appId`), called with
  * the user's access token: list them, enroll one (TOTP with a QR code, SMS, EMAIL) with a code, reset one,
- * and verify a TOTP code for step-up. A completed enrollment or a reset drops the user's cached bindings
- * on every replica; a verified code or a completed enrollment is recorded for the session, which step-up
- * routes (`verifiedWithin`) read. Failures the user can act on are `MfaFactorException`s (400 wrong code
- * with tries left, 429 too many, 410 enrollment expired, 401 sign in again); GenAuth down is a 503.
+ * and step up with any of them: a TOTP code, or a code sent by SMS or e-mail to what the user bound. A
+ * completed enrollment or a reset drops the user's cached bindings on every replica; a verified code or a
+ * completed enrollment is recorded for the session, which step-up routes (`verifiedWithin`) read.
+ *
+ * Codes are limited in the attempts' store (`stepUp.attempts`, shared by every replica when it is Redis):
+ * five wrong codes per session and ten per user in five minutes, each sent code accepted once, one send a
+ * minute. Failures the user can act on are `MfaFactorException`s (400 wrong code with tries left, 429 too
+ * many or too soon, 410 enrollment expired, 401 sign in again); GenAuth or the store down is a 503.
  */
 @Injectable()
 export class MfaFactorService {
   private readonly logger = new Logger('MfaFactorService');
-  private readonly wrongCodes = new WrongCodes();
+  private readonly attempts: CodeAttempts;
 
   /** @internal Nest creates it. */
   constructor(
@@ -58,7 +65,10 @@ export class MfaFactorService {
     private readonly bindings: MfaBindingResolver,
     private readonly verifications: MfaVerifications,
     @Inject(MFA_SERVICE_SETTINGS) private readonly settings: MfaServiceSettings,
-  ) {}
+    @Inject(MFA_STEP_UP_SETTINGS) stepUp: MfaStepUpSettings,
+  ) {
+    this.attempts = new CodeAttempts(stepUp.attempts, stepUp.maxEntries);
+  }
 
   /** The factors the user has bound. */
   async listEnrolledFactors(session: MfaSession): Promise<MfaEnrolledFactor[]> {
@@ -96,7 +106,7 @@ export class MfaFactorService {
   /** Completes an enrollment with the code the user read; binds the factor, and records it as verified now. */
   async completeEnrollment(
     session: MfaSession,
-    enrollment: { readonly factor: MfaFactor | 'OTP'; readonly enrollmentToken: string; readonly code: string },
+    enrollment: { readonly factor: MfaFactorName; readonly enrollmentToken: string; readonly code: string },
   ): Promise<void> {
     const factor = parseFactor(enrollment?.factor);
     if (!factor) throw new MfaFactorRequestRejectedException('factor must be TOTP, SMS or EMAIL', 'factor');
@@ -105,7 +115,10 @@ export class MfaFactorService {
       enrollmentToken: enrollment.enrollmentToken,
       enrollmentData: { passCode: enrollment.code },
     };
-    await this.withCode(session, enrollment.code, () => this.call(ENROLL, params, session));
+    await this.checkCode(session, enrollment.code, factor === 'TOTP' ? TOTP_CODE : SENT_CODE, async () => {
+      await this.call(ENROLL, params, session);
+      return true;
+    });
     await this.changed(session, factor);
   }
 
@@ -123,33 +136,76 @@ export class MfaFactorService {
    * `verified: false`, or apiCode 6001.
    */
   async verifyTotp(session: MfaSession, code: string): Promise<void> {
-    const ok = await this.withCode(session, code, async () =>
+    await this.checkCode(session, code, TOTP_CODE, async () =>
       verified(VERIFY_TOTP, await this.call(VERIFY_TOTP, { totp: code }, session)),
     );
-    if (!ok) throw this.wrongCode(session);
     await this.verifications.recordVerification(this.sessionKey(session), 'TOTP');
   }
 
-  /** Runs a call that checks a code: refused at once while locked, a wrong code counted. */
-  private async withCode<T>(session: MfaSession, code: string, run: () => Promise<T>): Promise<T> {
-    const key = this.sessionKey(session);
-    const locked = this.wrongCodes.lockedFor(key, Date.now());
-    if (locked > 0) throw new MfaTooManyAttemptsException(locked);
-    if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw this.wrongCode(session);
+  /**
+   * Sends a step-up code by SMS or e-mail (GenAuth's `send-sms` / `send-email`, channel
+   * `CHANNEL_VERIFY_MFA`) to the phone or address the user bound: never to one the request names, so a
+   * stolen session cannot have the code sent to its thief. One send a minute per session and factor (429
+   * `MFA_RESEND_TOO_SOON`); a factor the user has not bound is a 400.
+   */
+  async sendCode(session: MfaSession, request: { readonly factor: 'SMS' | 'EMAIL' }): Promise<MfaCodeSent> {
+    const factor = parseFactor(request?.factor);
+    if (factor !== 'SMS' && factor !== 'EMAIL')
+      throw new MfaFactorRequestRejectedException('factor must be SMS or EMAIL', 'factor');
+    const target = await this.boundTarget(session, factor);
+    const resendAfterSeconds = await this.attempts.send(this.trier(session), factor);
     try {
-      return await run();
+      await this.call(SEND[factor], sendBody(target), session);
     } catch (error) {
-      if (error instanceof MfaCodeRejectedException) throw this.wrongCode(session);
+      if (error instanceof MfaTooManyAttemptsException) throw new MfaResendTooSoonException(error.retryAfterSeconds);
       throw error;
     }
+    return { factor, sentTo: masked(target), resendAfterSeconds };
   }
 
-  private wrongCode(session: MfaSession): Error {
-    const key = this.sessionKey(session);
-    const left = this.wrongCodes.wrong(key, Date.now());
-    return left > 0
-      ? new MfaCodeRejectedException(left)
-      : new MfaTooManyAttemptsException(this.wrongCodes.lockedFor(key, Date.now()));
+  /**
+   * Verifies a step-up code of any factor the user holds: TOTP as {@link verifyTotp}, SMS or EMAIL against
+   * the code {@link sendCode} sent (GenAuth's `pre-check-code`). GenAuth's check does not use a code up, so
+   * the library does: a code is accepted once, on every replica that shares the attempts' store. Wrong
+   * codes are limited as for TOTP; a right one records the verification for the session.
+   */
+  async verifyCode(
+    session: MfaSession,
+    proof: { readonly factor: MfaFactorName; readonly code: string },
+  ): Promise<void> {
+    const factor = parseFactor(proof?.factor);
+    if (factor === 'TOTP') return this.verifyTotp(session, proof.code);
+    if (factor !== 'SMS' && factor !== 'EMAIL')
+      throw new MfaFactorRequestRejectedException('factor must be TOTP, SMS or EMAIL', 'factor');
+    const code = proof.code;
+    await this.checkCode(session, code, SENT_CODE, async () => {
+      const target = await this.boundTarget(session, factor);
+      const valid = codeIsValid(CHECK_CODE, await this.call(CHECK_CODE, checkBody(target, code), session));
+      return valid && (await this.attempts.firstUse(factor, target.address, code));
+    });
+    await this.verifications.recordVerification(this.sessionKey(session), factor);
+  }
+
+  /** Checks a code: refused at once while locked, a wrong (or used) one counted and answered with the tries left. */
+  private async checkCode(session: MfaSession, code: string, shape: RegExp, check: () => Promise<boolean>) {
+    const who = this.trier(session);
+    await this.attempts.refuseWhileLocked(who);
+    // GenAuth has not seen the token yet: a malformed code counts against the session, not the user it names.
+    if (typeof code !== 'string' || !shape.test(code)) throw await this.attempts.wrong({ ...who, userId: undefined });
+    let right: boolean;
+    try {
+      right = await check();
+    } catch (error) {
+      if (!(error instanceof MfaCodeRejectedException)) throw error;
+      right = false;
+    }
+    if (!right) throw await this.attempts.wrong(who);
+  }
+
+  private async boundTarget(session: MfaSession, factor: 'SMS' | 'EMAIL'): Promise<CodeTarget> {
+    const target = targetOf(await this.listEnrolledFactors(session), factor);
+    if (!target) throw new MfaFactorRequestRejectedException(`${factor} is not bound for this user`, 'factor');
+    return target;
   }
 
   /** After an enrollment or a reset: every replica forgets the user's bindings; an enrollment counts as verified. */
@@ -158,6 +214,11 @@ export class MfaFactorService {
     if (userId) await this.bindings.invalidate({ userId, userIdType: 'user_id' });
     else this.logger.warn('a factor changed for a token without sub: cached bindings expire with their TTL');
     if (enrolled) await this.verifications.recordVerification(this.sessionKey(session), enrolled);
+  }
+
+  private trier(session: MfaSession): CodeTrier {
+    if (typeof session?.accessToken !== 'string' || session.accessToken === '') throw new MfaSessionExpiredException();
+    return { sessionKey: this.sessionKey(session), userId: session.userId ?? subjectOf(session?.accessToken) };
   }
 
   private sessionKey(session: MfaSession): string {
@@ -172,36 +233,5 @@ export class MfaFactorService {
     } catch (error) {
       throw userFacing(error);
     }
-  }
-}
-
-/** What a failed call means to the user: sign in again, a wrong code, start again, wait, or GenAuth is down. */
-function userFacing(error: unknown): unknown {
-  if (error instanceof GenAuthRateLimitedError) {
-    return new MfaTooManyAttemptsException(clampRetryAfterSeconds((error.retryAfterMs ?? 60_000) / 1000));
-  }
-  if (isGenAuthUnavailable(error)) {
-    const retryAfterSeconds = 5;
-    return new MfaUnavailableException(
-      defaultDenialBody({ code: 'MFA_UNAVAILABLE', status: 503, retryAfterSeconds }),
-      retryAfterSeconds,
-    );
-  }
-  if (!(error instanceof GenAuthApiError)) return error;
-  if (error.statusCode === 401 || error.apiCode === 2020) return new MfaSessionExpiredException();
-  if (error.apiCode === WRONG_CODE) return new MfaCodeRejectedException(0);
-  if (error.apiCode === ENROLLMENT_EXPIRED) return new MfaEnrollmentExpiredException();
-  return new MfaFactorRequestRejectedException(`GenAuth refused the request: ${error.message}`);
-}
-
-/** The `sub` of a JWT, read without verifying it (GenAuth just accepted the token). */
-function subjectOf(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      sub?: unknown;
-    };
-    return typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { keepsAttempts } from '../contracts/attempts.js';
 import type { MfaBindingCache } from '../contracts/binding-store.js';
 import { parseFactor, type MfaFactor } from '../contracts/mfa-factor.js';
 import type { MfaStepUpModuleOptions, MfaStepUpSettings, MfaVerificationStore } from '../contracts/verification.js';
@@ -34,7 +35,10 @@ function keepsVerifications(store: unknown): store is MfaVerificationStore {
   return typeof candidate?.['recordVerification'] === 'function' && typeof candidate['verifications'] === 'function';
 }
 
-/** Validates `stepUp`; the record's store is `stepUp.store`, else `cache.store` when it keeps verifications. */
+/**
+ * Validates `stepUp`; the record's store is `stepUp.store`, else `cache.store` when it keeps verifications;
+ * the attempts' store is the first of `stepUp.attempts`, `stepUp.store`, `cache.store` that keeps attempts.
+ */
 export function stepUpSettings(value: unknown, cacheStore: MfaBindingCache | undefined): MfaStepUpSettings {
   if (value !== undefined && (value === null || typeof value !== 'object')) {
     throw new MfaOptionsError('stepUp', 'it must be an object');
@@ -46,6 +50,10 @@ export function stepUpSettings(value: unknown, cacheStore: MfaBindingCache | und
       'it must implement MfaVerificationStore (recordVerification, verifications)',
     );
   }
+  if (options.attempts !== undefined && !keepsAttempts(options.attempts)) {
+    throw new MfaOptionsError('stepUp.attempts', 'it must implement MfaAttemptStore (takeOnce, count, peek)');
+  }
+  const shared = [options.attempts, options.store, cacheStore].find(keepsAttempts);
   return {
     sessionKey: fn(options.sessionKey, 'stepUp.sessionKey'),
     claims: fn(options.claims, 'stepUp.claims'),
@@ -54,5 +62,6 @@ export function stepUpSettings(value: unknown, cacheStore: MfaBindingCache | und
     store: options.store ?? (keepsVerifications(cacheStore) ? cacheStore : undefined),
     maxEntries: integer(options.maxEntries, 'stepUp.maxEntries', 100_000, 1, 10_000_000),
     userVerifications: boolean(options.userVerifications, 'stepUp.userVerifications', false),
+    attempts: shared,
   };
 }

@@ -30,6 +30,11 @@ export const MFA_RESPONSES: Record<'unresolved' | 'notBound' | 'unavailable' | '
         message: { type: 'string' },
         maxAgeSeconds: { type: 'integer', description: 'MFA_STEP_UP_REQUIRED: the window, in seconds.' },
         required: { type: 'object', description: 'MFA_STEP_UP_REQUIRED: the factors that would satisfy it.' },
+        verifyWith: {
+          type: 'array',
+          items: { type: 'string', enum: ['EMAIL', 'SMS', 'TOTP', 'FACE'] },
+          description: 'MFA_STEP_UP_REQUIRED: the factors this user can verify to pass.',
+        },
         stepUpUrl: { type: 'string', description: 'MFA_STEP_UP_REQUIRED: where to verify, when configured.' },
       },
     },

@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   const seed = seedFrom(values);
   let emulator: GenAuthEmulator;
   try {
-    emulator = new GenAuthEmulator({ port, seed });
+    // Codes it would send by SMS or e-mail are printed: a developer trying a step-up page reads them here.
+    const onCodeSent = (sent: { by: string; to: string; code: string }) =>
+      console.log(`code sent by ${sent.by} to ${sent.to}: ${sent.code}`);
+    emulator = new GenAuthEmulator({ port, seed, onCodeSent });
   } catch (error) {
     if (error instanceof EmulatorSeedError && values.seed)
       throw new Error(`seed file ${values.seed}: ${error.message}`, { cause: error });

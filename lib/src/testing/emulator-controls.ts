@@ -1,9 +1,12 @@
 import type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 import { FaultTable } from './emulator-faults.js';
 import { EmulatorTraffic } from './emulator-traffic.js';
+import { EmulatorUserSide } from './emulator-user-side.js';
 
-/** The emulator's test controls: request counts, concurrency, latency and injected faults. */
+/** The emulator's test controls: request counts, concurrency, latency, injected faults, codes it "sent". */
 export abstract class EmulatorControls {
+  /** @internal */
+  protected readonly userSide = new EmulatorUserSide();
   /** @internal */
   protected readonly faults = new FaultTable();
   /** @internal */
@@ -37,5 +40,20 @@ export abstract class EmulatorControls {
   /** Removes the fault of an endpoint, or all faults. */
   clearFaults(endpoint?: EmulatorEndpoint | '*'): void {
     this.faults.clear(endpoint);
+  }
+
+  /** The code an SMS or e-mail enrollment would have sent (the emulator sends none). */
+  sentCode(enrollmentToken: string): string | undefined {
+    return this.userSide.sentCode(enrollmentToken);
+  }
+
+  /** The latest step-up code `send-sms` or `send-email` would have sent to a phone number or address. */
+  codeSentTo(phoneOrEmail: string): string | undefined {
+    return this.userSide.codeSentTo(phoneOrEmail);
+  }
+
+  /** The latest step-up code sent to each phone number and address, oldest first (a demo's inbox). */
+  sentCodes(): { readonly to: string; readonly code: string }[] {
+    return [...this.userSide.latestTo].map(([to, code]) => ({ to, code }));
   }
 }

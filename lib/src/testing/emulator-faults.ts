@@ -35,7 +35,10 @@ export type EmulatorEndpoint =
   | 'send-enroll-factor-request'
   | 'enroll-factor'
   | 'reset-factor'
-  | 'mfa-totp-verify';
+  | 'mfa-totp-verify'
+  | 'send-sms'
+  | 'send-email'
+  | 'pre-check-code';
 
 /** Faults per endpoint (`'*'` for all), each used up after its `times`. */
 export class FaultTable {

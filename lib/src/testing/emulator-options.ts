@@ -26,6 +26,19 @@ export interface GenAuthEmulatorOptions {
   webhooks?: EmulatorWebhookTarget[];
   /** The user pool's id, sent as `x-authing-userpool-id` with webhooks. Default: the first access key id. */
   userPoolId?: string;
+  /**
+   * Hears of every code `send-sms` / `send-email` "sends" (the emulator sends nothing): `genauth-emulator`
+   * prints them, as a mail catcher would. Tests read them with `codeSentTo` too.
+   */
+  onCodeSent?: (sent: EmulatorSentCode) => void;
+}
+
+/** A code the emulator would have sent by SMS or e-mail. */
+export interface EmulatorSentCode {
+  readonly by: 'SMS' | 'EMAIL';
+  readonly to: string;
+  readonly channel: string;
+  readonly code: string;
 }
 
 /** A change on the user side, as {@link GenAuthEmulator.onUserChange} reports it. */

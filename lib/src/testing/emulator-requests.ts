@@ -5,13 +5,14 @@ import { error, type Answer, type EmulatorChange, type EmulatorRoute } from './e
 import { EMULATOR_ROUTES } from './emulator-routes.js';
 import type { EmulatedUser, EmulatorState } from './emulator-state.js';
 import type { EmulatorTokens } from './emulator-tokens.js';
+import { CODE_ROUTES } from './emulator-code-routes.js';
 import { USER_ROUTES } from './emulator-user-routes.js';
 import { USER_API_CODES, type EmulatorUserSide } from './emulator-user-side.js';
 
 type Params = Record<string, unknown>;
 
 /** Every endpoint the emulator serves: the Management API's and the Authentication API's. */
-const ROUTES: Readonly<Record<string, EmulatorRoute>> = { ...EMULATOR_ROUTES, ...USER_ROUTES };
+const ROUTES: Readonly<Record<string, EmulatorRoute>> = { ...EMULATOR_ROUTES, ...USER_ROUTES, ...CODE_ROUTES };
 
 /** What answering needs from the emulator. */
 export interface EmulatorParts {

@@ -1,4 +1,5 @@
 import { WrongCodes } from '../util/wrong-codes.js';
+import type { EmulatorSentCode } from './emulator-options.js';
 
 /**
  * The apiCodes of the user side: 2333, 2020, 6001 and 6003 from Authing's error-code table, 6010 the
@@ -29,14 +30,35 @@ interface PendingEnrollment {
   readonly expiresAt: number;
 }
 
-/** What the user side keeps between requests: enrollments under way, recent wrong codes. */
+/** A step-up code "sent" by SMS or e-mail: valid until `expiresAt`, checked any number of times. */
+interface SentCode {
+  readonly code: string;
+  readonly sentAt: number;
+  readonly expiresAt: number;
+}
+
+/** How long a sent code stays valid (GenAuth does not document it), and how often a target may get one. */
+export const SENT_CODE_TTL_MS = 5 * 60_000;
+export const RESEND_INTERVAL_MS = 60_000;
+
+/** What the user side keeps between requests: enrollments under way, codes sent, recent wrong codes. */
 export class EmulatorUserSide {
   readonly enrollments = new Map<string, PendingEnrollment>();
+  /** Codes sent, per `type:target:channel`; the latest per target for tests. */
+  readonly codes = new Map<string, SentCode>();
+  readonly latestTo = new Map<string, string>();
+  /** Hears of each code sent (`GenAuthEmulatorOptions.onCodeSent`). */
+  onSent: ((sent: EmulatorSentCode) => void) | undefined;
   /** Wrong TOTP codes per user: five in five minutes answer 429 until the oldest is five minutes old. */
   readonly wrongCodes = new WrongCodes();
 
   /** The code an SMS or e-mail enrollment "sent", for tests (the emulator sends nothing). */
   sentCode(enrollmentToken: string): string | undefined {
     return this.enrollments.get(enrollmentToken)?.code;
+  }
+
+  /** The latest code sent to a phone number or an e-mail address by `send-sms` / `send-email`. */
+  codeSentTo(target: string): string | undefined {
+    return this.latestTo.get(target);
   }
 }

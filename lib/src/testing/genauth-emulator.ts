@@ -10,7 +10,6 @@ import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from 
 import { EmulatorTokens } from './emulator-tokens.js';
 import { EmulatorControls } from './emulator-controls.js';
 import { EmulatorWebhooks, type EmulatorWebhookDelivery, type EmulatorWebhookTarget } from './emulator-webhooks.js';
-import { EmulatorUserSide } from './emulator-user-side.js';
 import {
   parseEmulatorSeed,
   type EmulatorCredentials,
@@ -36,7 +35,6 @@ export class GenAuthEmulator extends EmulatorControls {
   readonly credentials: readonly EmulatorCredentials[];
   private readonly state = new EmulatorState();
   private readonly auth: EmulatorAuth;
-  private readonly userSide = new EmulatorUserSide();
   private readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
   private readonly listeners = new Set<(change: EmulatorUserChange) => void>();
   private readonly parts: EmulatorParts;
@@ -53,6 +51,7 @@ export class GenAuthEmulator extends EmulatorControls {
       ? seed.credentials
       : [{ accessKeyId: randomBytes(12).toString('hex'), accessKeySecret: randomBytes(16).toString('hex') }];
     this.maxSkewMs = options.maxSkewMs ?? 15 * 60_000;
+    this.userSide.onSent = options.onCodeSent;
     this.auth = new EmulatorAuth(
       new Map(this.credentials.map((c) => [c.accessKeyId, c.accessKeySecret])),
       () => this.now(),
@@ -98,11 +97,6 @@ export class GenAuthEmulator extends EmulatorControls {
   /** A user's TOTP secret while TOTP is bound (for tests: compute codes with `totpCode(secret)`). */
   totpSecretOf(userId: string): string | undefined {
     return this.state.getUser(userId)?.totpSecret;
-  }
-
-  /** The code an SMS or e-mail enrollment would have sent (the emulator sends none). */
-  sentCode(enrollmentToken: string): string | undefined {
-    return this.userSide.sentCode(enrollmentToken);
   }
 
   /** Hears of changes made on the user side (enrollment, reset, verification). Returns a function that stops it. */

@@ -1,5 +1,5 @@
 export { GenAuthEmulator } from './genauth-emulator.js';
-export type { EmulatorUserChange, GenAuthEmulatorOptions } from './emulator-options.js';
+export type { EmulatorSentCode, EmulatorUserChange, GenAuthEmulatorOptions } from './emulator-options.js';
 export type { EmulatorChange } from './emulator-route-context.js';
 export { totpCode } from './emulator-totp.js';
 export { USER_API_CODES } from './emulator-user-side.js';

@@ -4,8 +4,9 @@ import { SAMPLE_EMULATOR } from '../config/config.tokens.js';
 import { escapeHtml, page } from '../web/html.js';
 
 /**
- * DEMO ONLY, on the emulator: the current TOTP code of every user that has TOTP bound, for a person trying
- * the journey without an authenticator app. A real app has no such page: the code is on the user's phone.
+ * DEMO ONLY, on the emulator: the current TOTP code of every user that has TOTP bound, and the codes sent by
+ * SMS and e-mail, for a person trying the journey without a phone. A real app has no such page: the code is
+ * on the user's phone or in their mailbox.
  */
 @Controller('web/demo')
 export class DemoCodesController {
@@ -24,11 +25,20 @@ export class DemoCodesController {
         ([userId, secret]) =>
           `<tr><td>${escapeHtml(userId)}</td><td><code class="code" data-user="${escapeHtml(userId)}">${totpCode(secret)}</code></td></tr>`,
       );
+    const inbox = this.emulator
+      .sentCodes()
+      .map(
+        ({ to, code }) =>
+          `<tr><td>${escapeHtml(to)}</td><td><code class="sent" data-to="${escapeHtml(to)}">${code}</code></td></tr>`,
+      );
     return page(
       'Current codes',
       `<h1>Current TOTP codes (emulator only)</h1>
 <p class="note">What an authenticator app would show now; a code changes every 30 seconds. Reload for new ones.</p>
-<table>${rows.join('') || '<tr><td>Nobody has TOTP bound yet.</td></tr>'}</table>`,
+<table>${rows.join('') || '<tr><td>Nobody has TOTP bound yet.</td></tr>'}</table>
+<h2>Codes sent by SMS and e-mail</h2>
+<p class="note">The latest code the emulator would have sent to each phone and address (the step-up page's "send me a code").</p>
+<table>${inbox.join('') || '<tr><td>No code sent yet.</td></tr>'}</table>`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** The sign-in form: a GenAuth account and password, and where to go afterwards. */
 export class SignInForm {
@@ -15,8 +15,15 @@ export class EnrollForm {
   @IsOptional() @IsString() @MaxLength(2048) returnTo?: string;
 }
 
-/** The verify form: the code, and where to go back to. */
+/** The verify form: the factor (TOTP by default), the code, and where to go back to. */
 export class VerifyForm {
+  @IsOptional() @IsIn(['TOTP', 'SMS', 'EMAIL']) factor?: 'TOTP' | 'SMS' | 'EMAIL';
   @IsString() @MaxLength(16) code!: string;
+  @IsOptional() @IsString() @MaxLength(2048) returnTo?: string;
+}
+
+/** The send form: which factor gets a code (to what the user bound), and where to go back to. */
+export class SendCodeForm {
+  @IsIn(['SMS', 'EMAIL']) factor!: 'SMS' | 'EMAIL';
   @IsOptional() @IsString() @MaxLength(2048) returnTo?: string;
 }

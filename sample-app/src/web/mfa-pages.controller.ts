@@ -1,33 +1,19 @@
 import { Body, Controller, Get, Header, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  MfaCodeRejectedException,
-  MfaEnrollmentExpiredException,
-  MfaFactorService,
-  MfaTooManyAttemptsException,
-  safeReturnTo,
-  type MfaSession,
-} from 'nestjs-genauth-mfa';
+import { MfaEnrollmentExpiredException, MfaFactorService, safeReturnTo, type MfaSession } from 'nestjs-genauth-mfa';
 import QRCode from 'qrcode';
 import { JwtAuthGuard, type AuthUser } from '../auth/jwt-auth.guard.js';
-import { EnrollForm, VerifyForm } from './forms.js';
+import { EnrollForm } from './forms.js';
 import { escapeHtml, page } from './html.js';
 import { SignedOutFilter } from './signed-out.filter.js';
+import { messageOf, pageSession } from './factor-pages.js';
 
 type SignedIn = { user: AuthUser };
 
-/** A message the user can act on, for the factor service's answers a page shows in place. */
-function messageOf(error: unknown): string | undefined {
-  if (error instanceof MfaCodeRejectedException || error instanceof MfaTooManyAttemptsException) {
-    return (error.getResponse() as { message: string }).message;
-  }
-  return undefined;
-}
-
 /**
- * The user's own factor pages, on GenAuth's Authentication API through `MfaFactorService`: enrolling TOTP
- * (a QR code from the `otpauth://` URI, and the secret; bound only with a valid code), and verifying a
- * code for a step-up route.
+ * The user's own enrollment page, on GenAuth's Authentication API through `MfaFactorService`: enrolling TOTP
+ * (a QR code from the `otpauth://` URI, and the secret; bound only with a valid code). Step-up is in
+ * `StepUpPagesController`.
  */
 @UseFilters(SignedOutFilter)
 @UseGuards(JwtAuthGuard)
@@ -68,38 +54,6 @@ export class MfaPagesController {
     }
   }
 
-  @Get('verify')
-  @Header('content-type', 'text/html; charset=utf-8')
-  verifyPage(@Req() req: SignedIn, @Query('returnTo') returnTo?: string, error?: string): string {
-    return page(
-      'Verify it is you',
-      `<h1>Verify it is you</h1>
-<p class="note">${escapeHtml(req.user.id)}, the page you opened needs a code from your authenticator app, entered
-within the last few minutes.</p>
-${error ? `<p class="note" id="error">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/web/mfa/verify">
-  <input type="hidden" name="returnTo" value="${escapeHtml(safeReturnTo(returnTo, '/web'))}">
-  <p><label>Code <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"></label></p>
-  <button id="verify" type="submit">Verify</button>
-</form>`,
-      req.user.id,
-    );
-  }
-
-  /** Verifies the code for this session (step-up routes read it), then goes back. */
-  @Post('verify')
-  async verify(@Req() req: SignedIn, @Body() form: VerifyForm, @Res() res: Response) {
-    try {
-      await this.factors.verifyTotp(this.session(req), form.code);
-      res.redirect(303, safeReturnTo(form.returnTo, '/web'));
-    } catch (error) {
-      const message = messageOf(error);
-      if (!message) throw error;
-      res.status(error instanceof MfaTooManyAttemptsException ? 429 : 400);
-      res.type('html').send(this.verifyPage(req, form.returnTo, message));
-    }
-  }
-
   private async enrollForm(req: SignedIn, token: string, uri: string, returnTo?: string, note?: string) {
     const secret = new URL(uri).searchParams.get('secret') ?? '';
     const qr = await QRCode.toDataURL(uri);
@@ -122,8 +76,7 @@ ${note ? `<p class="note" id="error">${escapeHtml(note)}</p>` : ''}
     );
   }
 
-  /** The GenAuth session of a page: the user's token from the sign-in; the record is kept under its hash. */
   private session(req: SignedIn): MfaSession {
-    return { accessToken: req.user.genauthToken ?? '', userId: req.user.id };
+    return pageSession(req.user);
   }
 }

@@ -50,7 +50,7 @@ export class WebController {
   <li><a href="/web/preview">Preview</a>: FACE, report-only (the denial is logged, the page shows)</li>
   <li><a href="/web/export">Export</a>: TOTP, enforced from ${EXPORT_ENFORCED_FROM.toISOString()} (grace period)</li>
   <li><a href="/web/admin/coverage">MFA coverage</a> (admins: alice): who has bound which factor, with a CSV</li>
-  <li><a href="/web/transfer">Transfer</a>: TOTP verified within the last 5 minutes (step-up); you are asked for a code</li>
+  <li><a href="/web/transfer">Transfer</a>: a factor (TOTP, SMS or e-mail) verified within the last 5 minutes (step-up); you are asked for a code</li>
   ${this.config.mode === 'emulator' ? '<li><a href="/web/demo/codes">Current codes</a> of the demo users (emulator only)</li>' : ''}
 </ul>`,
       user,
@@ -105,16 +105,16 @@ to users without TOTP carry <code>MFA-Enforce-From</code>.</p>`,
     );
   }
 
-  /** A step-up page: TOTP verified within the last 5 minutes, else the browser goes to verify and back. */
-  @UseGuards(JwtAuthGuard, RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
+  /** A step-up page: a factor verified within the last 5 minutes, else the browser goes to verify and back. */
+  @UseGuards(JwtAuthGuard, RequireMfaBound({ anyOf: ['TOTP', 'SMS', 'EMAIL'] }, { verifiedWithin: '5m' }))
   @Get('transfer')
   @Header('content-type', 'text/html; charset=utf-8')
   transfer(@Req() req: { user: AuthUser }): string {
     return page(
       'Transfer',
       `<h1>Transfer</h1>
-<p id="content">Ready to send 1,000.00 from your account. ${escapeHtml(req.user.id)} verified TOTP within the
-last 5 minutes; after that, this page asks again.</p>
+<p id="content">Ready to send 1,000.00 from your account. ${escapeHtml(req.user.id)} verified a factor within
+the last 5 minutes; after that, this page asks again.</p>
 <p><a href="/web">Back</a></p>`,
       req.user.id,
     );

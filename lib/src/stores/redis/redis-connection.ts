@@ -13,6 +13,8 @@ export interface RedisConnection {
   /** HSET one field, then PEXPIRE the key. */
   hsetWithTtl(key: string, field: string, value: string, ttlMs: number): Promise<unknown>;
   hgetall(key: string): Promise<Record<string, string>>;
+  /** EVAL of a Lua script on one key (atomic on the server). */
+  evalOnKey(script: string, key: string, args: readonly string[]): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   /** A second connection, for SUBSCRIBE (a subscribed connection runs no other command). */
   subscriber(): RedisSubscriber;
@@ -43,6 +45,7 @@ interface IoRedisLike {
   hset(key: string, field: string, value: string): Promise<unknown>;
   hgetall(key: string): Promise<Record<string, string>>;
   pexpire(key: string, ms: number): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   duplicate(): IoRedisLike;
   subscribe(channel: string): Promise<unknown>;
@@ -60,6 +63,7 @@ interface NodeRedisLike {
   hSet(key: string, field: string, value: string): Promise<unknown>;
   hGetAll(key: string): Promise<Record<string, string>>;
   pExpire(key: string, ms: number): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   duplicate(): NodeRedisLike;
   connect(): Promise<unknown>;
@@ -96,6 +100,7 @@ export function redisConnection(given: RedisClientLike): RedisConnection {
       incr: (key) => client.incr(key),
       hsetWithTtl: (key, field, value, ttlMs) => client.hSet(key, field, value).then(() => client.pExpire(key, ttlMs)),
       hgetall: (key) => client.hGetAll(key),
+      evalOnKey: (script, key, args) => client.eval(script, { keys: [key], arguments: [...args] }),
       publish: (channel, message) => client.publish(channel, message),
       subscriber: () => nodeRedisSubscriber(client.duplicate()),
     };
@@ -108,6 +113,7 @@ export function redisConnection(given: RedisClientLike): RedisConnection {
     incr: (key) => client.incr(key),
     hsetWithTtl: (key, field, value, ttlMs) => client.hset(key, field, value).then(() => client.pexpire(key, ttlMs)),
     hgetall: (key) => client.hgetall(key),
+    evalOnKey: (script, key, args) => client.eval(script, 1, key, ...args),
     publish: (channel, message) => client.publish(channel, message),
     subscriber: () => ioRedisSubscriber(client.duplicate()),
   };

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { MfaAttemptCount, MfaAttemptStore } from '../../contracts/attempts.js';
 import type { MfaBindingCache, MfaBindingChange, MfaStoreHealth } from '../../contracts/binding-store.js';
 import { MFA_FACTORS, type MfaFactor } from '../../contracts/mfa-factor.js';
 import type { MfaFactorTimes, MfaVerificationStore } from '../../contracts/verification.js';
@@ -7,6 +8,7 @@ import { durationMs, integer, shown } from '../../options/option-checks.js';
 import { withDeadline } from '../../util/deadline.js';
 import { StateLog } from '../../util/state-log.js';
 import { changeMessage, InvalidationInbox } from './invalidation-inbox.js';
+import { attemptCount, COUNT_SCRIPT, PEEK_SCRIPT } from './redis-attempts.js';
 import { isRedisClient, redisConnection, type RedisClientLike, type RedisConnection } from './redis-connection.js';
 
 /** Options of {@link RedisMfaBindingCache}. Checked when the store is created. */
@@ -46,10 +48,11 @@ const STORED_MASK = /^(?:[0-9]|1[0-5])$/;
  * - A replica whose subscription dropped drops its memory when it reconnects: a lost message leaves a
  *   stale allow for at most `localTtlMs`.
  * - Every message on the channel is understood or ignored (counted, logged once); bursts are coalesced.
+ * - It also keeps the step-up record and the attempts (used codes, wrong codes, sends) for every replica.
  * - Redis down, slow or refusing: every command is bounded by `timeoutMs`, a failure counts as a miss,
  *   one warning is logged when Redis goes down and one line when it is back.
  */
-export class RedisMfaBindingCache implements MfaBindingCache, MfaVerificationStore {
+export class RedisMfaBindingCache implements MfaBindingCache, MfaVerificationStore, MfaAttemptStore {
   readonly memoryTtlMs: number;
   readonly memoryMaxEntries: number;
   private readonly logger = new Logger('MfaBindingCache');
@@ -156,6 +159,20 @@ export class RedisMfaBindingCache implements MfaBindingCache, MfaVerificationSto
       if (typeof value === 'string' && /^\d{1,15}$/.test(value)) times[factor] = Number(value);
     }
     return times;
+  }
+
+  /** Takes a key once on every replica (SET NX); a failure rejects (the caller refuses the code). */
+  takeOnce(key: string, ttlMs: number): Promise<boolean> {
+    return this.bounded(this.redis.set(`${this.prefix}attempt:${key}`, '1', ttlMs, true)).then((r) => r === 'OK');
+  }
+
+  count(key: string, windowMs: number): Promise<MfaAttemptCount> {
+    const command = this.redis.evalOnKey(COUNT_SCRIPT, `${this.prefix}attempt:${key}`, [String(windowMs)]);
+    return this.bounded(command).then(attemptCount);
+  }
+
+  peek(key: string): Promise<MfaAttemptCount> {
+    return this.bounded(this.redis.evalOnKey(PEEK_SCRIPT, `${this.prefix}attempt:${key}`, [])).then(attemptCount);
   }
 
   watch(listener: (change: MfaBindingChange) => void): () => void {
