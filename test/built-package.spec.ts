@@ -43,12 +43,22 @@ describe('the built package', () => {
     const script = `
       import * as terminus from 'nestjs-genauth-mfa/terminus';
       import * as swagger from 'nestjs-genauth-mfa/swagger';
-      console.log(JSON.stringify({ terminus: Object.keys(terminus).sort(), swagger: Object.keys(swagger).sort() }));
+      import * as auth from 'nestjs-genauth-mfa/auth';
+      console.log(JSON.stringify({ terminus: Object.keys(terminus).sort(), swagger: Object.keys(swagger).sort(), auth: Object.keys(auth).sort() }));
     `;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({
       terminus: ['MfaHealthIndicator'],
       swagger: ['ApiMfaResponses', 'MFA_RESPONSES'],
+      auth: [
+        'ConfigurableGenAuthAuthModule',
+        'GENAUTH_TOKEN_ALGORITHMS',
+        'GenAuthAuthGuard',
+        'GenAuthAuthModule',
+        'GenAuthAuthUnavailableException',
+        'GenAuthTokenRejectedException',
+        'GenAuthTokenVerifier',
+      ],
     });
   });
 
@@ -56,7 +66,7 @@ describe('the built package', () => {
     const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
       exports: Record<string, { types: string }>;
     };
-    for (const entry of ['.', './testing', './terminus', './swagger']) {
+    for (const entry of ['.', './testing', './terminus', './swagger', './auth']) {
       expect(existsSync(join(import.meta.dirname, '..', 'lib', pkg.exports[entry]!.types))).toBe(true);
     }
   });

@@ -21,6 +21,7 @@ import { WebController } from './web/web.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { TerminusModule } from '@nestjs/terminus';
 import { MfaHealthIndicator } from 'nestjs-genauth-mfa/terminus';
+import { GenAuthAuthModule } from 'nestjs-genauth-mfa/auth';
 
 /** Where the MFA module points: the embedded emulator, or the real GenAuth from the configuration. */
 function mfaOptions(config: SampleConfig, emulator: GenAuthEmulator | undefined): MfaModuleOptions {
@@ -62,6 +63,15 @@ export class AppModule {
           isGlobal: true,
           inject: [ConfigService],
           useFactory: (settings: ConfigService) => mfaOptions(settings.getOrThrow<SampleConfig>('sample'), emulator),
+        }),
+        // The users' GenAuth tokens, verified on GenAuth's keys (the emulator's here, by default).
+        GenAuthAuthModule.forRootAsync({
+          isGlobal: true,
+          inject: [ConfigService],
+          useFactory: (settings: ConfigService) => {
+            const config = settings.getOrThrow<SampleConfig>('sample');
+            return { appHost: hosts(config, emulator).appHost, audience: config.appId };
+          },
         }),
         AuthModule,
         TerminusModule,

@@ -299,8 +299,11 @@ async function guideProbe(url, env, emulatorLines) {
     throw new Error(`403 body: ${JSON.stringify(denied)}`);
   await expectStatus(url, '/payments/payees', await as('bob'), 201, 'POST');
   await expectStatus(url, '/payments/payees', await as('alice'), 403, 'POST');
-  await expectStatus(url, '/payments', {}, 401, 'POST');
-  await expectStatus(url, '/payments', { authorization: 'Bearer alice' }, 401, 'POST');
+  // GenAuthAuthGuard's refusals carry their code.
+  const missing = await expectStatus(url, '/payments', {}, 401, 'POST');
+  const malformed = await expectStatus(url, '/payments', { authorization: 'Bearer not-a-genauth-token' }, 401, 'POST');
+  if (missing.code !== 'AUTH_TOKEN_MISSING' || malformed.code !== 'AUTH_TOKEN_MALFORMED')
+    throw new Error(`GenAuthAuthGuard's 401s: ${JSON.stringify([missing, malformed])}`);
   await stepUpProbe(url, await as('alice'));
   for (const [factor, to] of [
     ['SMS', '+8613800000002'],

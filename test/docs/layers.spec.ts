@@ -26,6 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   guard: ['decision', 'transports', 'policy', 'contracts', 'util'],
   terminus: ['bindings', 'management', 'contracts', 'errors'],
   swagger: ['contracts'],
+  auth: ['transports', 'verifications', 'options', 'errors'],
   testing: ['client', 'contracts', 'errors', 'util'],
   cli: ['audit', 'contracts', 'errors', '.'],
 };

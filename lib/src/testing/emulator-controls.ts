@@ -1,5 +1,6 @@
 import type { EmulatorEndpoint, EmulatorFault } from './emulator-faults.js';
 import { FaultTable } from './emulator-faults.js';
+import { EmulatorTokens } from './emulator-tokens.js';
 import { EmulatorTraffic } from './emulator-traffic.js';
 import { EmulatorUserSide } from './emulator-user-side.js';
 
@@ -7,6 +8,11 @@ import { EmulatorUserSide } from './emulator-user-side.js';
 export abstract class EmulatorControls {
   /** @internal */
   protected readonly userSide = new EmulatorUserSide();
+  /** @internal */
+  protected readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
+
+  /** The base URL while running. */
+  abstract get url(): string;
   /** @internal */
   protected readonly faults = new FaultTable();
   /** @internal */
@@ -55,5 +61,21 @@ export abstract class EmulatorControls {
   /** The latest step-up code sent to each phone number and address, oldest first (a demo's inbox). */
   sentCodes(): { readonly to: string; readonly code: string }[] {
     return [...this.userSide.latestTo].map(([to, code]) => ({ to, code }));
+  }
+
+  /**
+   * Rotates the key that signs user tokens and returns its `kid`; the JWKS publishes it at once. The
+   * previous key stays published unless `keepPrevious` is false (its tokens are then refused everywhere).
+   */
+  rotateSigningKey(options: { keepPrevious?: boolean } = {}): string {
+    return this.tokens.rotate(options.keepPrevious ?? true);
+  }
+
+  /**
+   * Signs any claims (and header fields) with the current user-token key, for tests of token verification:
+   * a future `nbf`, another `iss` or `aud`. `signIn` gives the tokens GenAuth would issue.
+   */
+  signToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+    return this.tokens.sign(claims, header);
   }
 }

@@ -38,7 +38,8 @@ export type EmulatorEndpoint =
   | 'mfa-totp-verify'
   | 'send-sms'
   | 'send-email'
-  | 'pre-check-code';
+  | 'pre-check-code'
+  | '/oidc/.well-known/jwks.json';
 
 /** Faults per endpoint (`'*'` for all), each used up after its `times`. */
 export class FaultTable {

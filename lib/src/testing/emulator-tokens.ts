@@ -18,8 +18,15 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url'
  * emulator's own (made when first needed), published as a JWKS, as GenAuth publishes its keys, so that an
  * app verifies them as it would GenAuth's.
  */
+interface SigningKey {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly kid: string;
+}
+
 export class EmulatorTokens {
-  private keys: { privateKey: KeyObject; publicKey: KeyObject; kid: string } | undefined;
+  /** The signing key first, then the previous one while it is still published (after a rotation). */
+  private keys: SigningKey[] = [];
 
   constructor(private readonly issuer: () => string) {}
 
@@ -41,12 +48,10 @@ export class EmulatorTokens {
   /** The claims of a token this emulator issued and that has not expired, else why not. */
   verify(token: string, now: number): UserTokenClaims | 'invalid' | 'expired' {
     const [header, payload, signature] = token.split('.');
-    if (!header || !payload || signature === undefined || !this.keys) return 'invalid';
-    const valid = verify(
-      'RSA-SHA256',
-      Buffer.from(`${header}.${payload}`),
-      this.keys.publicKey,
-      Buffer.from(signature, 'base64url'),
+    if (!header || !payload || signature === undefined) return 'invalid';
+    const signed = Buffer.from(`${header}.${payload}`);
+    const valid = this.keys.some((key) =>
+      verify('RSA-SHA256', signed, key.publicKey, Buffer.from(signature, 'base64url')),
     );
     if (!valid) return 'invalid';
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as UserTokenClaims;
@@ -55,25 +60,46 @@ export class EmulatorTokens {
 
   /** The public keys, as `GET /oidc/.well-known/jwks.json` serves them. */
   jwks(): { keys: object[] } {
-    const { publicKey, kid } = this.keyPair();
-    return { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
+    this.keyPair();
+    return {
+      keys: this.keys.map(({ publicKey, kid }) => ({
+        ...publicKey.export({ format: 'jwk' }),
+        kid,
+        alg: 'RS256',
+        use: 'sig',
+      })),
+    };
   }
 
-  private sign(claims: object): string {
+  /**
+   * Signs with a new key from now on. The previous key stays published (tokens it signed still verify) unless
+   * `keepPrevious` is false, as after a compromise; older keys go.
+   */
+  rotate(keepPrevious: boolean): string {
+    const previous = this.keys[0];
+    this.keys = [newKey(), ...(keepPrevious && previous ? [previous] : [])];
+    return this.keys[0]!.kid;
+  }
+
+  /** Signs claims with the current key (RS256, its `kid`); `header` adds or overrides header fields. */
+  sign(claims: object, header: object = {}): string {
     const { privateKey, kid } = this.keyPair();
-    const signed = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
+    const head = { alg: 'RS256', typ: 'JWT', kid, ...header };
+    const signed = `${b64url(JSON.stringify(head))}.${b64url(JSON.stringify(claims))}`;
     return `${signed}.${b64url(sign('RSA-SHA256', Buffer.from(signed), privateKey))}`;
   }
 
-  private keyPair() {
-    if (!this.keys) {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const kid = createHash('sha256')
-        .update(publicKey.export({ format: 'der', type: 'spki' }))
-        .digest('base64url')
-        .slice(0, 16);
-      this.keys = { privateKey, publicKey, kid };
-    }
-    return this.keys;
+  private keyPair(): SigningKey {
+    if (this.keys.length === 0) this.keys = [newKey()];
+    return this.keys[0]!;
   }
+}
+
+function newKey(): SigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 16);
+  return { privateKey, publicKey, kid };
 }

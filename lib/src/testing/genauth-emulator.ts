@@ -7,7 +7,6 @@ import { applyFault } from './emulator-faults.js';
 import { BodyTooLarge, closeServer, listenOnLoopback, MAX_BODY_BYTES, readBody, send } from './emulator-http.js';
 import { answer, type EmulatorParts } from './emulator-requests.js';
 import { qrDataUrl, type EmulatorUserChange, type GenAuthEmulatorOptions } from './emulator-options.js';
-import { EmulatorTokens } from './emulator-tokens.js';
 import { EmulatorControls } from './emulator-controls.js';
 import { EmulatorWebhooks, type EmulatorWebhookDelivery, type EmulatorWebhookTarget } from './emulator-webhooks.js';
 import {
@@ -35,7 +34,6 @@ export class GenAuthEmulator extends EmulatorControls {
   readonly credentials: readonly EmulatorCredentials[];
   private readonly state = new EmulatorState();
   private readonly auth: EmulatorAuth;
-  private readonly tokens = new EmulatorTokens(() => `${this.url}/oidc`);
   private readonly listeners = new Set<(change: EmulatorUserChange) => void>();
   private readonly parts: EmulatorParts;
   private readonly webhooks = new EmulatorWebhooks(() => this.options.userPoolId ?? this.credentials[0]!.accessKeyId);

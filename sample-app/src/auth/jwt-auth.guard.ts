@@ -1,7 +1,7 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { GenAuthAuthUnavailableException, GenAuthTokenVerifier } from 'nestjs-genauth-mfa/auth';
 import { demoRoles } from '../demo/demo-seed.js';
-import { GenAuthUsers } from '../genauth/genauth-users.js';
 import { readCookie, SESSION_COOKIE } from '../web/web-session.js';
 
 /** The user a verified token describes; `id` is what the MFA guard checks. */
@@ -19,14 +19,15 @@ export function requestToken(headers: Record<string, string | undefined>): strin
 }
 
 /**
- * Verifies a request's token and sets `request.user`: a GenAuth user token (RS256, checked against GenAuth's
- * JWKS: the browser pages sign in through GenAuth), or one of the sample's own demo tokens (HS256, for curl).
+ * Verifies a request's token and sets `request.user`: a GenAuth user token (the library's verifier, on
+ * GenAuth's keys: the browser pages sign in through GenAuth), or one of the sample's own demo tokens (HS256,
+ * for curl). An app with GenAuth tokens only uses `GenAuthAuthGuard` as it is.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
-    private readonly genauth: GenAuthUsers,
+    private readonly genauth: GenAuthTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,7 +36,11 @@ export class JwtAuthGuard implements CanActivate {
       .getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
     const token = requestToken(request.headers);
     if (!token) throw new UnauthorizedException('A Bearer token is required');
-    const fromGenAuth = await this.genauth.verify(token).catch(() => undefined);
+    const fromGenAuth = await this.genauth.verify(token).catch((error: unknown) => {
+      // GenAuth's keys out of reach is a 503, not "try the demo token".
+      if (error instanceof GenAuthAuthUnavailableException) throw error;
+      return undefined;
+    });
     if (fromGenAuth) {
       request.user = { id: fromGenAuth.sub, roles: demoRoles(fromGenAuth.sub), genauthToken: token };
       return true;

@@ -6,7 +6,7 @@ import { JwtAuthGuard, requestToken, type AuthUser } from '../auth/jwt-auth.guar
 import { SAMPLE_CONFIG } from '../config/config.tokens.js';
 import type { SampleConfig } from '../config/sample.config.js';
 import { DEMO_USERS } from '../demo/demo-seed.js';
-import { GenAuthUsers } from '../genauth/genauth-users.js';
+import { GenAuthTokenVerifier } from 'nestjs-genauth-mfa/auth';
 import { escapeHtml, page } from './html.js';
 import { SESSION_COOKIE } from './web-session.js';
 import { SignedOutFilter } from './signed-out.filter.js';
@@ -22,7 +22,7 @@ export const EXPORT_ENFORCED_FROM = new Date(Date.now() + 30 * 24 * 3600 * 1000)
 @Controller('web')
 export class WebController {
   constructor(
-    private readonly genauth: GenAuthUsers,
+    private readonly genauth: GenAuthTokenVerifier,
     @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
   ) {}
 
