@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'docs/api/**', 'test/consumers/apps/**', 'lib/bin/**'],
+    ignores: [
+      '**/dist/**',
+      'lib/build/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'docs/api/**',
+      'test/consumers/apps/**',
+      'lib/bin/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

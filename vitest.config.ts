@@ -34,7 +34,7 @@ export default defineConfig({
         resolve: {
           alias: [
             { find: /^nestjs-genauth-mfa$/, replacement: src('index.ts') },
-            { find: /^nestjs-genauth-mfa\/(testing|terminus|swagger|auth)$/, replacement: src('$1/index.ts') },
+            { find: /^nestjs-genauth-mfa\/(testing|terminus|swagger|auth|dto)$/, replacement: src('$1/index.ts') },
           ],
         },
         test: {

@@ -62,11 +62,42 @@ describe('the built package', () => {
     });
   });
 
+  it('loads the main entry point without class-validator, class-transformer or axios; /dto loads them', () => {
+    // A resolve hook that refuses those packages: the main entry point must load without them.
+    const hook = `export async function resolve(specifier, context, next) {
+      if (/^(axios|class-validator|class-transformer|@nestjs\\/axios)(\\/|$)/.test(specifier)) throw new Error('asked for ' + specifier);
+      return next(specifier, context);
+    }`;
+    const script = `
+      import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+      const main = await import('nestjs-genauth-mfa');
+      main.MfaModule.forRoot({ accessKeyId: 'k', accessKeySecret: 's' });
+      const dto = await import('nestjs-genauth-mfa/dto').then((m) => Object.keys(m).sort(), (e) => e.message);
+      console.log(JSON.stringify({ module: typeof main.MfaModule, dto }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({
+      module: 'function',
+      dto: expect.stringMatching(/^asked for class-(validator|transformer)$/),
+    });
+    const plain = `import('nestjs-genauth-mfa/dto').then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', plain], { encoding: 'utf8' }))).toEqual([
+      'ApplicationMfaDto',
+      'GetMfaTriggerDataDto',
+      'IsSuccessDto',
+      'MfaTriggerDataDto',
+      'MfaUserRefDto',
+      'SetUsersMfaStatusDto',
+      'UserMfaInfoDto',
+    ]);
+  });
+
   it('ships type declarations for every entry point', async () => {
     const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
       exports: Record<string, { types: string }>;
     };
-    for (const entry of ['.', './testing', './terminus', './swagger', './auth']) {
+    for (const entry of ['.', './testing', './terminus', './swagger', './auth', './dto']) {
       expect(existsSync(join(import.meta.dirname, '..', 'lib', pkg.exports[entry]!.types))).toBe(true);
     }
   });

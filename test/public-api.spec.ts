@@ -3,7 +3,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const DIST = join(import.meta.dirname, '..', 'lib', 'dist');
-const ENTRY_POINTS = ['', 'testing', 'terminus', 'swagger', 'auth'].map((entry) => join(DIST, entry, 'index.d.ts'));
+const ENTRY_POINTS = ['', 'testing', 'terminus', 'swagger', 'auth', 'dto'].map((entry) =>
+  join(DIST, entry, 'index.d.ts'),
+);
 
 /**
  * Every type the public declarations name, which the package declares itself, must be exported from an

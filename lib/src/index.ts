@@ -7,6 +7,7 @@ export {
   type MfaCacheOptions,
   type MfaCircuitBreakerOptions,
   type MfaHttpOptions,
+  type MfaProxyConfig,
   type MfaModuleAsyncOptions,
   type MfaModuleOptions,
 } from './options/mfa-module-options.js';
@@ -34,9 +35,7 @@ export type { ListUsersArgs, ListedUser, UserPage } from './management/mfa-manag
 export { USER_ID_TYPES, type MfaUserRef, type UserIdType } from './contracts/user-ref.js';
 export { MFA_FACTORS, type MfaFactor, type MfaFactorName } from './contracts/mfa-factor.js';
 export { GENAUTH_API_CODES } from './contracts/api-codes.js';
-// Request bodies for ValidationPipe, with the rules the service checks its arguments by.
-export { ApplicationMfaDto, MfaTriggerDataDto } from './dto/mfa-trigger-data.dto.js';
-export { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from './dto/mfa-request.dto.js';
+// Request bodies for ValidationPipe: nestjs-genauth-mfa/dto (class-validator is loaded by that entry only).
 
 // The coverage audit
 export { MfaAuditService } from './audit/mfa-audit.service.js';

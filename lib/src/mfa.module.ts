@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MfaAuditService } from './audit/mfa-audit.service.js';
@@ -48,8 +47,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
  * ```
  */
 @Module({
-  // An axios instance of its own: the global one is shared with (and changed by) other SDKs.
-  imports: [HttpModule.register({ maxRedirects: 0 }), DiscoveryModule],
+  imports: [DiscoveryModule],
   providers: [
     { provide: MFA_SETTINGS, useFactory: validateMfaOptions, inject: [MFA_MODULE_OPTIONS] },
     view(MFA_CLIENT_SETTINGS, (s) => s.client),

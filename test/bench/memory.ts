@@ -3,10 +3,10 @@
  * Run with --expose-gc (run.ts does). Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
-// The in-memory level is internal: the bench loads it from the built package's own folder.
+// The in-memory level is internal: the bench loads it from tsc's output (lib/build), which dist/ bundles.
 const { BindingMemory } = (await import(
-  new URL('./bindings/binding-memory.js', import.meta.resolve('nestjs-genauth-mfa')).href
-)) as typeof import('../../lib/dist/bindings/binding-memory.js');
+  new URL('../build/bindings/binding-memory.js', import.meta.resolve('nestjs-genauth-mfa')).href
+)) as typeof import('../../lib/build/bindings/binding-memory.js');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');

@@ -3,8 +3,8 @@
  * starts and stops itself. Prints a table and writes test/bench/results/latest.json.
  * BENCH_SECONDS (default 2) and BENCH_ROUNDS (default 5) size the load runs; rows 1, 2 and 9 take
  * BENCH_HTTP_ROUNDS (12), BENCH_HTTP_PROCESSES (3) and BENCH_SLOT_SECONDS (1), see http-rows.ts.
- * BENCH_ONLY=express,fastify,client,warm,cold,inserver,replicas,redis,audit runs only those parts and prints
- * raw JSON (warm and cold run together, three processes each).
+ * BENCH_ONLY=express,fastify,client,warm,cold,inserver,replicas,redis,audit,startup runs only those parts and
+ * prints raw JSON (warm and cold run together, three processes each). Row 14 takes BENCH_STARTUP_ROUNDS (15).
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { startRedisServer } from '../support/redis-server.js';
 import { auditBench } from './audit-bench.js';
 import { guardInServer } from './guard-in-server.js';
 import { SpacedRows } from './spaced-rows.js';
+import { startupCost } from './startup.js';
 import { startServer, type Server } from './bench-process.js';
 import { CONNECTIONS, guardCost, load, SECONDS, type GuardCost } from './http-rows.js';
 import { describe as described, type Spread } from './stats.js';
@@ -214,8 +215,11 @@ if (only) {
   if (wanted('replicas')) console.log(JSON.stringify(await replicas()));
   if (wanted('redis')) console.log(JSON.stringify(await withRedis((url) => guardCost('fastify', ['--redis', url]))));
   if (wanted('audit')) console.log(JSON.stringify(await auditBench()));
+  if (wanted('startup')) console.log(JSON.stringify(startupCost()));
   process.exit(0);
 }
+// First, while no server of the bench runs: row 14 times whole processes.
+const startup = startupCost();
 const express = await guardCost('express');
 const fastify = await guardCost('fastify');
 const comparisons = await againstSdkAndStorms();
@@ -244,6 +248,7 @@ const results = {
   replicas: shared,
   redisWarm,
   audit,
+  startup,
   totalSeconds: (Date.now() - started) / 1000,
 };
 
@@ -369,6 +374,27 @@ const rows = [
     '<= 200 µs',
     verdict(cold.met),
   ],
+  [
+    '14',
+    'start-up: importing the library vs importing @nestjs/common and @nestjs/core',
+    `${f(startup.importMs.ours.median)} vs ${f(startup.importMs.nest.median)} ms = ${described(startup.importRatio.versusNest, 2)}; ${startup.modules.ours.files} vs ${startup.modules.nest.files} files loaded; @nestjs/common alone ${f(startup.importMs.common.median)} ms, ${startup.modules.common.files} files (ours over it ${f(startup.importRatio.versusCommon.median, 2)}x)`,
+    `<= ${startup.targets.importRatio}x`,
+    verdict(startup.importRatio.versusNest.median <= startup.targets.importRatio),
+  ],
+  [
+    '14b',
+    'boot of a one-route Express app until it listens, with MfaModule vs without',
+    `+${f(startup.bootMs.cpuDelta.median, 1)} ms of CPU (IQR ${f(startup.bootMs.cpuDelta.q1, 1)}-${f(startup.bootMs.cpuDelta.q3, 1)}; ${f(startup.bootMs.cpuWith.median)} vs ${f(startup.bootMs.cpuWithout.median)} ms); wall +${f(startup.bootMs.delta.median, 1)} ms (IQR ${f(startup.bootMs.delta.q1, 1)}-${f(startup.bootMs.delta.q3, 1)}; ${f(startup.bootMs.with.median)} vs ${f(startup.bootMs.without.median)} ms from the process's start)`,
+    `<= ${startup.targets.bootDeltaMs} ms`,
+    verdict(startup.bootMs.cpuDelta.median <= startup.targets.bootDeltaMs),
+  ],
+  [
+    '14c',
+    '`genauth-mfa --help`, spawn to exit',
+    `${f(startup.cliHelpMs.help.median)} ms (IQR ${f(startup.cliHelpMs.help.q1)}-${f(startup.cliHelpMs.help.q3)}; an empty node -e '' ${f(startup.cliHelpMs.emptyNode.median)} ms)`,
+    `<= ${startup.targets.cliHelpMs} ms`,
+    verdict(startup.cliHelpMs.help.median <= startup.targets.cliHelpMs),
+  ],
 ];
 const table = [
   `| ${rows[0]!.join(' | ')} |`,
@@ -425,6 +451,13 @@ const summary = [
     verdict(audit.met && audit.heapMet && audit.limitedMet),
   ],
   ['13', 'cold lookup: our CPU beyond bare HTTP', iqr(cold.own, 0, ' µs'), '<= 200 µs', verdict(cold.met)],
+  [
+    '14',
+    'import vs Nest; boot delta; `genauth-mfa --help`',
+    `${f(startup.importRatio.versusNest.median, 2)}x; +${f(startup.bootMs.cpuDelta.median)} ms CPU; ${f(startup.cliHelpMs.help.median)} ms`,
+    '<= 1.15x; <= 50 ms; <= 300 ms',
+    verdict(startup.met),
+  ],
 ];
 const summaryTable = [
   `| ${summary[0]!.join(' | ')} |`,

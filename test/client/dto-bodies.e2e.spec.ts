@@ -1,13 +1,8 @@
 import 'reflect-metadata';
 import { Body, Controller, Get, Module, Post, Query, ValidationPipe, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  GetMfaTriggerDataDto,
-  MfaManagementService,
-  MfaModule,
-  MfaUserRefDto,
-  SetUsersMfaStatusDto,
-} from 'nestjs-genauth-mfa';
+import { MfaManagementService, MfaModule } from 'nestjs-genauth-mfa';
+import { GetMfaTriggerDataDto, MfaUserRefDto, SetUsersMfaStatusDto } from 'nestjs-genauth-mfa/dto';
 import type { GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

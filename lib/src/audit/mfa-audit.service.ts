@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MfaManagementService } from '../management/mfa-management.service.js';
 import { compileStaticPolicy } from '../policy/policy-compiler.js';
 import { MfaAuditRun } from './audit-run.js';
-import type { MfaAuditOptions, MfaAuditResumePoint } from './audit.types.js';
+import { checkedResume } from './resume-point.js';
+import type { MfaAuditOptions } from './audit.types.js';
 
 /**
  * Who has bound which factor, over the whole user pool. GenAuth has no batch MFA endpoint, so an audit pages
@@ -52,18 +53,4 @@ function whole(value: unknown, fallback: number, min: number, max: number, name:
     throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-
-/** A resume point as a file gives it back: checked, since it may have been edited or truncated. */
-export function checkedResume(value: unknown): MfaAuditResumePoint {
-  const point = value as Partial<MfaAuditResumePoint> | null;
-  const page = point?.page;
-  const seen = point?.seen ?? [];
-  if (typeof page !== 'number' || !Number.isSafeInteger(page) || page < 1) {
-    throw new RangeError('resume.page must be a whole number, 1 or more');
-  }
-  if (!Array.isArray(seen) || seen.length > 50 || !seen.every((id) => typeof id === 'string' && id !== '')) {
-    throw new RangeError('resume.seen must be a list of at most 50 user ids');
-  }
-  return { page, seen: [...(seen as string[])] };
 }

@@ -34,6 +34,7 @@ const CLAIM_PROBLEMS: Readonly<Record<string, GenAuthTokenProblem>> = {
 export class GenAuthTokenVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
 
+  /** @hidden Built by `GenAuthAuthModule` from validated options. */
   constructor(private readonly settings: GenAuthAuthSettings) {
     this.keys = createRemoteJWKSet(settings.jwksUrl, {
       timeoutDuration: settings.jwksTimeoutMs,

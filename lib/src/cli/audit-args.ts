@@ -1,9 +1,10 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkedResume } from '../audit/mfa-audit.service.js';
+import { checkedResume } from '../audit/resume-point.js';
 import type { MfaAuditResumePoint } from '../audit/audit.types.js';
 import { parseFactor, type MfaFactor } from '../contracts/mfa-factor.js';
+import { UsageError } from './command-exit.js';
 
 export const AUDIT_USAGE = `usage: genauth-mfa audit [--missing FACTOR[,FACTOR]] [--format csv|jsonl] [--out FILE]
                          [--concurrency N] [--page-size N] [--resume FILE] [--quiet]
@@ -20,9 +21,6 @@ Lists every user of the pool with the MFA factors they have bound.
 Credentials from the environment: GENAUTH_ACCESS_KEY_ID, GENAUTH_ACCESS_KEY_SECRET, GENAUTH_HOST
 (default https://api.genauth.ai), GENAUTH_USER_POOL_ID (optional).
 Exit codes: 0 done, 1 some users could not be audited, 2 usage or credentials, 130 interrupted (resumable).`;
-
-/** A command-line mistake: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
 
 /** What `genauth-mfa audit` was asked to do, checked. */
 export interface AuditArgs {

@@ -9,20 +9,8 @@ import { GenAuthApiError } from '../errors/genauth.errors.js';
 import { MfaModule } from '../mfa.module.js';
 import type { AuditArgs } from './audit-args.js';
 import { AuditOutput } from './audit-output.js';
+import { CommandError, EXIT } from './command-exit.js';
 import { ProgressLine } from './progress-line.js';
-
-/** The exit codes of `genauth-mfa audit`. */
-export const EXIT = { DONE: 0, SOME_FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;
-
-/** An error that ends the command with this exit code and message. */
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 function refusedCredentials(error: unknown): boolean {
   if (!(error instanceof GenAuthApiError)) return false;

@@ -1,5 +1,5 @@
-import { AUDIT_USAGE, parseAuditArgs, UsageError } from './audit-args.js';
-import { CommandError, EXIT, runAudit } from './audit-command.js';
+import { AUDIT_USAGE, parseAuditArgs } from './audit-args.js';
+import { CommandError, EXIT, UsageError } from './command-exit.js';
 
 const USAGE = `usage: genauth-mfa <command> [flags]
 
@@ -18,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(AUDIT_USAGE);
     return EXIT.DONE;
   }
+  // Nest and the library are loaded only for a run: --help and a usage error start in a few milliseconds.
+  const { runAudit } = await import('./audit-command.js');
   return runAudit(args);
 }
 

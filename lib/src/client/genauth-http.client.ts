@@ -1,6 +1,4 @@
-import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { AxiosResponse } from 'axios';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
@@ -22,6 +20,7 @@ import { signatureHeaders, tokenHeaders, userHeaders } from './request-signer.js
 import { backoffDelayMs, sleep } from './retry-policy.js';
 import { encodeQuery } from './signature.js';
 import { exchange, HttpExchangeError, originOf, type HttpOrigin } from './http-exchange.js';
+import { proxyExchange, type ProxySend } from './proxy-exchange.js';
 
 const TOKEN_PATH = '/api/v3/get-management-token';
 /** Largest answer accepted, after decompression: the real ones are under 1 KB. */
@@ -35,7 +34,7 @@ type Params = Record<string, unknown>;
  * Returns the envelope's `data`, unchecked: callers validate it.
  */
 @Injectable()
-export class GenAuthHttpClient implements OnModuleDestroy {
+export class GenAuthHttpClient implements OnModuleInit, OnModuleDestroy {
   private readonly tokens: ManagementTokenProvider;
   // Agents of this module instance (created here, not at import), unless the app gave its own.
   private readonly ownAgents: { destroy(): void }[] = [];
@@ -45,15 +44,23 @@ export class GenAuthHttpClient implements OnModuleDestroy {
   /** Each host parsed once: the Management host and the application's. */
   private readonly origins = new Map<string, HttpOrigin>();
   private readonly redactor = (text: string): string => redact(text, [this.options.accessKeySecret, this.tokens.held]);
+  /** The sender through `http.proxy`, once axios is loaded. */
+  private proxied?: Promise<ProxySend>;
 
-  constructor(
-    @Inject(MFA_CLIENT_SETTINGS) private readonly options: MfaClientSettings,
-    private readonly http: HttpService,
-  ) {
+  constructor(@Inject(MFA_CLIENT_SETTINGS) private readonly options: MfaClientSettings) {
     this.tokens = new ManagementTokenProvider(() => this.fetchToken());
     this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent({ keepAlive: true }));
     this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent({ keepAlive: true }));
     this.sockets = { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, maxBytes: MAX_RESPONSE_BYTES };
+  }
+
+  /** With `http.proxy` set, loads axios at start-up, so that a missing axios fails the start, not a request. */
+  async onModuleInit(): Promise<void> {
+    if (this.options.http.proxy) await this.proxySender();
+  }
+
+  private proxySender(): Promise<ProxySend> {
+    return (this.proxied ??= proxyExchange());
   }
 
   onModuleDestroy(): void {
@@ -158,34 +165,32 @@ export class GenAuthHttpClient implements OnModuleDestroy {
     let retryAfter: unknown;
     let text: string;
     try {
-      if (this.options.http.proxy === undefined) {
+      const proxy = this.options.http.proxy;
+      const method = site.method as 'GET' | 'POST';
+      const signal = abort.signal;
+      if (!proxy) {
         // node:http directly: a third of axios's CPU per call, on the path of every cold lookup.
-        const signal = abort.signal;
-        const method = site.method as 'GET' | 'POST';
         const origin = this.originOf(host);
         const answer = await exchange({ method, origin, path, headers: allHeaders, body, signal, ...this.sockets });
         ({ status, body: text } = answer);
         retryAfter = answer.headers['retry-after'];
       } else {
-        // Through axios, which speaks to HTTP proxies.
-        const response: AxiosResponse<string> = await this.http.axiosRef.request<string>({
-          method: site.method,
+        const send = await this.proxySender();
+        ({
+          status,
+          body: text,
+          retryAfter,
+        } = await send({
+          method,
           url: `${host}${path}`,
-          data: body,
           headers: allHeaders,
-          signal: abort.signal,
+          body,
+          signal,
+          proxy,
           httpAgent: this.httpAgent,
           httpsAgent: this.httpsAgent,
-          proxy: this.options.http.proxy,
-          responseType: 'text',
-          transformResponse: (raw: string) => raw,
-          validateStatus: () => true,
-          maxRedirects: 0,
-          // Counted after decompression, so a small gzip that expands past it is refused too.
-          maxContentLength: MAX_RESPONSE_BYTES,
-        });
-        ({ status, data: text } = response);
-        retryAfter = response.headers['retry-after'];
+          maxBytes: MAX_RESPONSE_BYTES,
+        }));
       }
     } catch (error) {
       throw this.transportError(site, error, abort.signal.aborted, timeoutMs, redactor);

@@ -1,5 +1,4 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { AxiosProxyConfig } from 'axios';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { MfaBindingCache } from './binding-store.js';
@@ -24,7 +23,19 @@ export type MfaEnrollmentUrl = string | ((context: ExecutionContext) => string |
 /** Hears of every decision: `onDecision`. Its result is not awaited; a rejection is logged. */
 export type MfaDecisionListener = (event: MfaDecisionEvent) => unknown;
 
-/** HTTP settings of the GenAuth client, as axios takes them. Checked at start-up. */
+/** An HTTP proxy, in the shape axios takes (`AxiosProxyConfig`). */
+export interface MfaProxyConfig {
+  /** The proxy's host name or address. */
+  host: string;
+  /** The proxy's port. */
+  port: number;
+  /** `http` (default) or `https`. */
+  protocol?: string;
+  /** Basic credentials for the proxy. */
+  auth?: { username: string; password: string };
+}
+
+/** HTTP settings of the GenAuth client. Checked at start-up. */
 export interface MfaHttpOptions {
   /** Agent for `http://` hosts. Default: a keep-alive agent of this module's own. */
   httpAgent?: HttpAgent;
@@ -33,8 +44,11 @@ export interface MfaHttpOptions {
    * certificate authority. Default: a keep-alive agent of this module's own.
    */
   httpsAgent?: HttpsAgent;
-  /** A proxy, or `false` to ignore the `HTTP(S)_PROXY` variables. Default: axios's (those variables). */
-  proxy?: AxiosProxyConfig | false;
+  /**
+   * An HTTP proxy to reach GenAuth through, sent by axios (install `axios`, an optional peer). Default: none,
+   * straight to GenAuth on node:http; the `HTTP(S)_PROXY` variables are not read. `false` is the same as none.
+   */
+  proxy?: MfaProxyConfig | false;
 }
 
 /** Header names and scheme word of one signature flavor. */

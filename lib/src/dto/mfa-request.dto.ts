@@ -17,7 +17,7 @@ export class MfaUserRefDto {
   userIdType?: UserIdType;
 }
 
-/** Arguments of {@link MfaManagementService.getMfaTriggerData}. */
+/** Arguments of `MfaManagementService.getMfaTriggerData`. */
 export class GetMfaTriggerDataDto extends MfaUserRefDto {
   /** The application; the module's `appId` when omitted. */
   @IsString()
@@ -25,7 +25,7 @@ export class GetMfaTriggerDataDto extends MfaUserRefDto {
   appId!: string;
 }
 
-/** Arguments of {@link MfaManagementService.setUsersMfaStatus}. */
+/** Arguments of `MfaManagementService.setUsersMfaStatus`. */
 export class SetUsersMfaStatusDto extends MfaUserRefDto {
   /** The trigger data to store for the user. */
   @IsDefined()

@@ -1,7 +1,5 @@
 import { IsBoolean, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
-
-/** The binding statuses get-user-mfa-info may give. */
-export const BINDING_VALUES: readonly unknown[] = [true, false, 'enabled', 'disabled'];
+import { BINDING_VALUES } from '../checks/user-mfa-info.check.js';
 
 // Any other value is an answer the library cannot read, never a guess at "bound" or "not bound".
 function IsBindingStatus(options?: ValidationOptions): PropertyDecorator {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClassConstructor } from 'class-transformer';
 import { GenAuthHttpClient } from '../client/genauth-http.client.js';
 import {
   FACTOR_BIT,
@@ -12,12 +11,15 @@ import {
 import type { MfaServiceSettings } from '../contracts/settings.js';
 import { MFA_SERVICE_SETTINGS } from '../contracts/tokens.js';
 import type { MfaUserRef, UserIdType } from '../contracts/user-ref.js';
-import { toValidDto } from '../dto/dto-validation.js';
-import { GetMfaTriggerDataDto, SetUsersMfaStatusDto, MfaUserRefDto } from '../dto/mfa-request.dto.js';
-import { IsSuccessDto } from '../dto/mfa-response.dto.js';
-import { checkUserMfaInfo, checkUserRef, type CheckedMfaInfo } from '../dto/user-mfa-info.check.js';
-import { checkUserPage } from '../dto/user-page.check.js';
-import { MfaTriggerDataDto } from '../dto/mfa-trigger-data.dto.js';
+import type { Checked } from '../checks/check-result.js';
+import {
+  checkIsSuccess,
+  checkSetStatusArgs,
+  checkTriggerData,
+  checkTriggerDataArgs,
+} from '../checks/trigger-data.check.js';
+import { checkUserMfaInfo, checkUserRef, type CheckedMfaInfo } from '../checks/user-mfa-info.check.js';
+import { checkUserPage } from '../checks/user-page.check.js';
 import { GenAuthInvalidResponseError, GenAuthValidationError, type GenAuthCallSite } from '../errors/genauth.errors.js';
 import { factorChange } from './factor-change.js';
 import type {
@@ -65,15 +67,9 @@ export class MfaManagementService {
    * @example const { bound } = await mfa.getUserMfaInfo({ userId: 'alice@example.com', userIdType: 'email' });
    */
   async getUserMfaInfo(args: MfaUserRef): Promise<UserMfaInfo> {
-    const ref = checkUserRef(this.withDefaults(args));
-    if (!ref.ok) throw new GenAuthValidationError(MFA_INFO, ref.failure.field, ref.failure.detail);
-    const { userId, userIdType } = ref.value;
+    const { userId, userIdType } = validArgs(MFA_INFO, checkUserRef(this.withDefaults(args)));
     const data = await this.client.call('GET', MFA_INFO.path, { userId, userIdType });
-    const checked = checkUserMfaInfo(data);
-    if (!checked.ok) {
-      throw new GenAuthInvalidResponseError(MFA_INFO, `data.${checked.failure.field} ${checked.failure.detail}`);
-    }
-    const info = checked.value;
+    const info = validAnswer(MFA_INFO, checkUserMfaInfo(data));
     let mask = 0;
     for (const factor of MFA_FACTORS) if (isOn(info[STATUS_FIELD[factor]])) mask |= FACTOR_BIT[factor];
     const boundFactors = factorsOfMask(mask);
@@ -92,14 +88,14 @@ export class MfaManagementService {
   /** A user's MFA trigger data under an application. `appId` defaults to the module's `appId`. */
   async getMfaTriggerData(args: GetMfaTriggerDataArgs): Promise<MfaTriggerData> {
     const withApp = { ...this.withDefaults(args), appId: args?.appId ?? this.options.appId };
-    const { appId, userId, userIdType } = this.validArgs(TRIGGER_DATA, GetMfaTriggerDataDto, withApp);
+    const { appId, userId, userIdType } = validArgs(TRIGGER_DATA, checkTriggerDataArgs(withApp));
     const data = await this.client.call('GET', TRIGGER_DATA.path, { appId, userId, userIdType });
     return readTriggerData(TRIGGER_DATA, data);
   }
 
   /** A user's MFA status, i.e. the stored trigger data (`GET /api/v3/get-mfa-status`). */
   async getUserMfaStatus(args: MfaUserRef): Promise<MfaTriggerData> {
-    const { userId, userIdType } = this.validArgs(MFA_STATUS, MfaUserRefDto, this.withDefaults(args));
+    const { userId, userIdType } = validArgs(MFA_STATUS, checkUserRef(this.withDefaults(args)));
     const data = await this.client.call('GET', MFA_STATUS.path, { userId, userIdType });
     return readTriggerData(MFA_STATUS, data);
   }
@@ -114,15 +110,17 @@ export class MfaManagementService {
    * (`userIdType`, `userId`) is dropped. Never retried: a POST that may have reached GenAuth is not repeated.
    */
   async setUsersMfaStatus(args: SetUsersMfaStatusArgs): Promise<SetMfaStatusResult> {
-    const plain = this.withDefaults(args);
-    const { userId, userIdType } = this.validArgs(SET_MFA_STATUS, SetUsersMfaStatusDto, plain);
-    const given = plain.mfaTriggerData;
+    const {
+      userId,
+      userIdType,
+      mfaTriggerData: given,
+    } = validArgs(SET_MFA_STATUS, checkSetStatusArgs(this.withDefaults(args)));
     const mfaTriggerData = {
       ...given,
       applicationMfa: given.applicationMfa.map((entry) => ({ ...entry, mfaPolicy: toWireName(entry.mfaPolicy) })),
     };
     const data = await this.client.call('POST', SET_MFA_STATUS.path, { userId, userIdType, mfaTriggerData });
-    const result = validResponse(SET_MFA_STATUS, IsSuccessDto, data);
+    const result = validAnswer(SET_MFA_STATUS, checkIsSuccess(data));
     if (result.success) for (const listener of this.changeListeners) listener({ userId, userIdType });
     return { success: result.success };
   }
@@ -134,8 +132,7 @@ export class MfaManagementService {
    * @example await mfa.setFactorBound({ userId, factor: 'TOTP', bound: true });
    */
   async setFactorBound(args: SetFactorBoundArgs): Promise<SetMfaStatusResult> {
-    const ref = checkUserRef(args);
-    if (!ref.ok) throw new GenAuthValidationError(SET_MFA_STATUS, ref.failure.field, ref.failure.detail);
+    validArgs(SET_MFA_STATUS, checkUserRef(args));
     const user = { userId: args.userId, userIdType: args.userIdType };
     const current = await this.getUserMfaStatus(user);
     const change = factorChange(args, current);
@@ -158,11 +155,7 @@ export class MfaManagementService {
     }
     const options = { pagination: { page, limit }, sort: [{ field: 'createdAt', order: 'asc' }] };
     const data = await this.client.call('POST', LIST_USERS.path, { options });
-    const checked = checkUserPage(data);
-    if (!checked.ok) {
-      throw new GenAuthInvalidResponseError(LIST_USERS, `data.${checked.failure.field} ${checked.failure.detail}`);
-    }
-    return checked.value;
+    return validAnswer(LIST_USERS, checkUserPage(data));
   }
 
   /**
@@ -178,24 +171,19 @@ export class MfaManagementService {
     if (args === null || typeof args !== 'object') return args;
     return { ...args, userIdType: args.userIdType ?? this.options.userIdType };
   }
-
-  private validArgs<T extends MfaUserRefDto>(
-    site: GenAuthCallSite,
-    type: ClassConstructor<T>,
-    args: unknown,
-  ): T & { userIdType: UserIdType } {
-    const checked = toValidDto(type, args);
-    if (!checked.ok) throw new GenAuthValidationError(site, checked.failure.field, checked.failure.detail);
-    return checked.value as T & { userIdType: UserIdType };
-  }
 }
 
 function isOn(value: boolean | string): boolean {
   return value === true || value === 'enabled';
 }
 
-function validResponse<T extends object>(site: GenAuthCallSite, type: ClassConstructor<T>, data: unknown): T {
-  const checked = toValidDto(type, data);
+/** The checked arguments (with the module's `userIdType` filled in), or a validation error before any call. */
+function validArgs<T>(site: GenAuthCallSite, checked: Checked<T>): T & { userIdType: UserIdType } {
+  if (!checked.ok) throw new GenAuthValidationError(site, checked.failure.field, checked.failure.detail);
+  return checked.value as T & { userIdType: UserIdType };
+}
+
+function validAnswer<T>(site: GenAuthCallSite, checked: Checked<T>): T {
   if (!checked.ok) {
     throw new GenAuthInvalidResponseError(site, `data.${checked.failure.field} ${checked.failure.detail}`);
   }
@@ -213,10 +201,10 @@ function readTriggerData(site: GenAuthCallSite, data: unknown): MfaTriggerData {
     !Array.isArray(source.applicationMfa)
       ? { ...source, applicationMfa: [source.applicationMfa] }
       : data;
-  const dto = validResponse(site, MfaTriggerDataDto, listed);
+  const checked = validAnswer(site, checkTriggerData(listed));
   return {
-    ...dto,
-    applicationMfa: dto.applicationMfa.map((entry) => ({
+    ...(checked as MfaTriggerData),
+    applicationMfa: checked.applicationMfa.map((entry) => ({
       ...entry,
       mfaPolicy: fromWireName(entry.mfaPolicy),
     })),

@@ -6,6 +6,7 @@ import type {
   MfaEnrollmentUrl,
   MfaErrorBodyBuilder,
   MfaHttpOptions,
+  MfaProxyConfig,
   MfaUserResolver,
 } from '../contracts/settings.js';
 import type { UserIdType } from '../contracts/user-ref.js';
@@ -156,7 +157,7 @@ export interface MfaModuleOptions {
   metrics?: boolean;
 }
 
-export type { MfaHttpOptions };
+export type { MfaHttpOptions, MfaProxyConfig };
 
 /** Settings of the guard's binding cache. */
 export interface MfaCacheOptions {

@@ -179,8 +179,11 @@ function httpOption(http: unknown): MfaHttpOptions {
   if (httpsAgent !== undefined && !(httpsAgent instanceof HttpsAgent)) {
     throw new MfaOptionsError('http.httpsAgent', 'it must be an https.Agent');
   }
-  if (proxy !== undefined && proxy !== false && (proxy === null || typeof proxy !== 'object')) {
-    throw new MfaOptionsError('http.proxy', 'it must be false or an axios proxy object');
+  if (proxy !== undefined && proxy !== false) {
+    const { host, port } = (proxy ?? {}) as { host?: unknown; port?: unknown };
+    if (typeof host !== 'string' || host === '' || !Number.isInteger(port) || !((port as number) > 0)) {
+      throw new MfaOptionsError('http.proxy', 'it must be false or a proxy object with a host and a port');
+    }
   }
   return { httpAgent, httpsAgent, proxy };
 }

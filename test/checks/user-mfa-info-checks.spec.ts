@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { toValidDto } from '../../lib/src/dto/dto-validation.js';
+import { toValidDto } from '../support/dto-validation.js';
 import { MfaUserRefDto } from '../../lib/src/dto/mfa-request.dto.js';
 import { UserMfaInfoDto } from '../../lib/src/dto/mfa-response.dto.js';
-import { checkUserMfaInfo, checkUserRef } from '../../lib/src/dto/user-mfa-info.check.js';
+import { checkUserMfaInfo, checkUserRef } from '../../lib/src/checks/user-mfa-info.check.js';
 
 const outcome = (result: { ok: boolean; failure?: { field: string } }) => (result.ok ? 'ok' : result.failure!.field);
 

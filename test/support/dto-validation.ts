@@ -7,6 +7,9 @@ export interface DtoFailure {
   readonly detail: string;
 }
 
+// What class-validator answers for a DTO class, the way the library's written-out checks answer: the tests
+// hold the two to the same answers.
+
 function firstFailure(errors: readonly ValidationError[], prefix: string): DtoFailure | undefined {
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
@@ -20,10 +23,7 @@ function firstFailure(errors: readonly ValidationError[], prefix: string): DtoFa
   return undefined;
 }
 
-/**
- * Turns a plain value into a validated DTO instance, or returns the first failure. Unknown extra fields
- * are kept and tolerated.
- */
+/** Turns a plain value into a validated DTO instance, or returns the first failure; extra fields are kept. */
 export function toValidDto<T extends object>(
   type: ClassConstructor<T>,
   plain: unknown,

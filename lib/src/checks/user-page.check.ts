@@ -1,4 +1,4 @@
-import type { DtoFailure } from './dto-validation.js';
+import { fail, type Checked } from './check-result.js';
 
 /** A user as a list-users page gives it, with the fields an audit reads. */
 export interface CheckedListedUser {
@@ -15,8 +15,6 @@ export interface CheckedUserPage {
   totalCount: number;
   list: CheckedListedUser[];
 }
-
-type Checked<T> = { ok: true; value: T } | { ok: false; failure: DtoFailure };
 
 const TEXT_FIELDS = ['username', 'email', 'phone'] as const;
 
@@ -65,8 +63,4 @@ function isoOrNull(value: unknown): string | null {
   if (value === '') return null;
   const time = typeof value === 'number' ? value : Date.parse(value);
   return Number.isFinite(time) ? new Date(time).toISOString() : null;
-}
-
-function fail(field: string, detail: string): { ok: false; failure: DtoFailure } {
-  return { ok: false, failure: { field, detail } };
 }
