@@ -63,6 +63,11 @@ export abstract class EmulatorControls {
     return [...this.userSide.latestTo].map(([to, code]) => ({ to, code }));
   }
 
+  /** The ids of a user's registered passkeys, oldest first. */
+  passkeysOf(userId: string): string[] {
+    return this.userSide.passkeys.idsOf(userId);
+  }
+
   /**
    * Rotates the key that signs user tokens and returns its `kid`; the JWKS publishes it at once. The
    * previous key stays published unless `keepPrevious` is false (its tokens are then refused everywhere).

@@ -31,6 +31,12 @@ export interface GenAuthEmulatorOptions {
    * prints them, as a mail catcher would. Tests read them with `codeSentTo` too.
    */
   onCodeSent?: (sent: EmulatorSentCode) => void;
+  /**
+   * The relying party of passkeys (WebAuthn): its id (default `localhost`; a browser refuses an IP address)
+   * and the page origins accepted (default every https origin on the id or under it, and
+   * `http://localhost:<any port>`).
+   */
+  webauthn?: { rpId?: string; rpName?: string; origins?: string[] };
 }
 
 /** A code the emulator would have sent by SMS or e-mail. */

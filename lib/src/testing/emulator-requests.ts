@@ -7,12 +7,18 @@ import type { EmulatedUser, EmulatorState } from './emulator-state.js';
 import type { EmulatorTokens } from './emulator-tokens.js';
 import { CODE_ROUTES } from './emulator-code-routes.js';
 import { USER_ROUTES } from './emulator-user-routes.js';
+import { WEBAUTHN_ROUTES } from './emulator-webauthn-routes.js';
 import { USER_API_CODES, type EmulatorUserSide } from './emulator-user-side.js';
 
 type Params = Record<string, unknown>;
 
 /** Every endpoint the emulator serves: the Management API's and the Authentication API's. */
-const ROUTES: Readonly<Record<string, EmulatorRoute>> = { ...EMULATOR_ROUTES, ...USER_ROUTES, ...CODE_ROUTES };
+const ROUTES: Readonly<Record<string, EmulatorRoute>> = {
+  ...EMULATOR_ROUTES,
+  ...USER_ROUTES,
+  ...CODE_ROUTES,
+  ...WEBAUTHN_ROUTES,
+};
 
 /** What answering needs from the emulator. */
 export interface EmulatorParts {

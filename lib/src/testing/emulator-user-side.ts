@@ -1,8 +1,9 @@
 import { WrongCodes } from '../util/wrong-codes.js';
+import { EmulatorPasskeys } from './emulator-passkeys.js';
 import type { EmulatorSentCode } from './emulator-options.js';
 
 /**
- * The apiCodes of the user side: 2333, 2020, 6001 and 6003 from Authing's error-code table, 6010 the
+ * The apiCodes of the user side: 2333, 2020, 6001 and 6003 from Authing's error-code table, 6010 and 6020 the
  * emulator's own (docs/wire-protocol.md).
  */
 export const USER_API_CODES = {
@@ -16,6 +17,8 @@ export const USER_API_CODES = {
   TOTP_MISSING: 6003,
   /** An enrollment token unknown or older than its minute. */
   ENROLLMENT_EXPIRED: 6010,
+  /** A passkey (WebAuthn) credential refused: its message says why. */
+  PASSKEY_REFUSED: 6020,
 } as const;
 
 /** How long an enrollment token lasts, as GenAuth documents (one minute). */
@@ -51,6 +54,8 @@ export class EmulatorUserSide {
   onSent: ((sent: EmulatorSentCode) => void) | undefined;
   /** Wrong TOTP codes per user: five in five minutes answer 429 until the oldest is five minutes old. */
   readonly wrongCodes = new WrongCodes();
+  /** Passkeys registered, and WebAuthn ceremonies under way. */
+  readonly passkeys = new EmulatorPasskeys();
 
   /** The code an SMS or e-mail enrollment "sent", for tests (the emulator sends nothing). */
   sentCode(enrollmentToken: string): string | undefined {

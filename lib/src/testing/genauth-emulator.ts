@@ -50,6 +50,11 @@ export class GenAuthEmulator extends EmulatorControls {
       : [{ accessKeyId: randomBytes(12).toString('hex'), accessKeySecret: randomBytes(16).toString('hex') }];
     this.maxSkewMs = options.maxSkewMs ?? 15 * 60_000;
     this.userSide.onSent = options.onCodeSent;
+    this.userSide.passkeys.relyingParty = {
+      rpId: options.webauthn?.rpId ?? 'localhost',
+      rpName: options.webauthn?.rpName ?? 'GenAuth emulator',
+      origins: options.webauthn?.origins ? [...options.webauthn.origins] : undefined,
+    };
     this.auth = new EmulatorAuth(
       new Map(this.credentials.map((c) => [c.accessKeyId, c.accessKeySecret])),
       () => this.now(),
