@@ -84,11 +84,15 @@ export { MFA_RETURN_PARAM, safeReturnTo } from './transports/enrollment-redirect
 
 // The signed-in user's factors (Authentication API)
 export { MfaFactorService } from './factors/mfa-factor.service.js';
+export { MfaPasskeyService } from './factors/mfa-passkey.service.js';
 export type {
   MfaCodeSent,
   MfaEnrolledFactor,
   MfaEnrollment,
   MfaEnrollmentRequest,
+  MfaPasskeyCeremony,
+  MfaPasskeyKind,
+  MfaPasskeyProof,
   MfaSession,
 } from './factors/factor.types.js';
 export type { MfaAttemptCount, MfaAttemptStore } from './contracts/attempts.js';
@@ -97,9 +101,11 @@ export {
   MfaEnrollmentExpiredException,
   MfaFactorException,
   MfaFactorRequestRejectedException,
+  MfaPasskeyRejectedException,
   MfaResendTooSoonException,
   MfaSessionExpiredException,
   MfaTooManyAttemptsException,
+  MfaVerificationRequiredException,
 } from './factors/factor.exceptions.js';
 export { MfaFactorExceptionFilter } from './factors/factor-exception.filter.js';
 

@@ -5,6 +5,7 @@ import { MfaBindingResolver } from './bindings/mfa-binding.resolver.js';
 import { GenAuthHttpClient } from './client/genauth-http.client.js';
 import { MFA_BINDING_CACHE } from './contracts/binding-store.js';
 import type { MfaSettings } from './contracts/settings.js';
+import type { MfaStepUpSettings } from './contracts/verification.js';
 import {
   MFA_CLIENT_SETTINGS,
   MFA_GUARD_SETTINGS,
@@ -15,7 +16,9 @@ import {
   MFA_TELEMETRY_SETTINGS,
 } from './contracts/tokens.js';
 import { MfaDecisionEngine } from './decision/mfa-decision-engine.js';
+import { CodeAttempts } from './factors/code-attempts.js';
 import { MfaFactorService } from './factors/mfa-factor.service.js';
+import { MfaPasskeyService } from './factors/mfa-passkey.service.js';
 import { MfaRouteAudit } from './guard/mfa-route.audit.js';
 import { MfaManagementService } from './management/mfa-management.service.js';
 import { MfaStartupCheck } from './management/startup-check.js';
@@ -63,7 +66,13 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     MfaAuditService,
     MfaBindingResolver,
     MfaVerifications,
+    {
+      provide: CodeAttempts,
+      useFactory: (stepUp: MfaStepUpSettings) => new CodeAttempts(stepUp.attempts, stepUp.maxEntries),
+      inject: [MFA_STEP_UP_SETTINGS],
+    },
     MfaFactorService,
+    MfaPasskeyService,
     MfaDecisionEngine,
     MfaRouteAudit,
     MfaStartupCheck,
@@ -74,6 +83,7 @@ const view = (token: symbol, pick: (settings: MfaSettings) => unknown) => ({
     MfaBindingResolver,
     MfaVerifications,
     MfaFactorService,
+    MfaPasskeyService,
     MfaDecisionEngine,
     MFA_GUARD_SETTINGS,
     MFA_BINDING_CACHE,

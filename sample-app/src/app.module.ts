@@ -10,6 +10,7 @@ import { SAMPLE_CONFIG, SAMPLE_EMULATOR, SAMPLE_HOSTS } from './config/config.to
 import { DemoCodesController } from './demo/demo-codes.controller.js';
 import { MfaPagesController } from './web/mfa-pages.controller.js';
 import { StepUpPagesController } from './web/step-up-pages.controller.js';
+import { PasskeyPagesController } from './web/passkey-pages.controller.js';
 import { CoverageController } from './web/coverage.controller.js';
 import { SignInController } from './web/sign-in.controller.js';
 import type { SampleHosts } from './genauth/genauth-users.js';
@@ -88,6 +89,7 @@ export class AppModule {
         SignInController,
         MfaPagesController,
         StepUpPagesController,
+        PasskeyPagesController,
         CoverageController,
         DemoCodesController,
         HealthController,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConnection, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const APPS = join(ROOT, 'test', 'consumers', 'apps');
@@ -201,7 +201,7 @@ async function runApp(entry, tarball, blocks) {
     );
     try {
       const url = app.lines.find((l) => l.startsWith('listening on ')).slice('listening on '.length);
-      await entry.probe(url, env, emulator.lines);
+      await entry.probe(url, env, emulator.lines, dir);
       if (entry.files === 'common') {
         await rpcProbe(rpcPort);
         console.log('   the TCP microservice answers as it should (RpcException bodies)');
@@ -293,7 +293,7 @@ function freePort() {
   });
 }
 
-async function guideProbe(url, env, emulatorLines) {
+async function guideProbe(url, env, emulatorLines, dir) {
   const as = async (user) => ({ authorization: `Bearer ${await signIn(env, user)}` });
   await expectStatus(url, '/payments', await as('alice'), 201, 'POST');
   const denied = await expectStatus(url, '/payments', await as('dave'), 403, 'POST');
@@ -312,6 +312,51 @@ async function guideProbe(url, env, emulatorLines) {
     ['EMAIL', 'bob@example.com'],
   ])
     await codeStepUpProbe(url, await as('bob'), factor, to, emulatorLines);
+  await passkeyProbe(url, as, dir);
+}
+
+/**
+ * alice adds a passkey after a TOTP verification (refused before it), then steps up with it in a new
+ * session; the authenticator is the installed package's `SoftwareAuthenticator`, as a user's test has it.
+ */
+async function passkeyProbe(url, as, dir) {
+  const testing = join(dir, 'node_modules', 'nestjs-genauth-mfa', 'dist', 'testing', 'index.js');
+  const { SoftwareAuthenticator } = await import(pathToFileURL(testing).href);
+  const authenticator = new SoftwareAuthenticator({ origin: 'http://localhost' });
+  const call = async (headers, method, path, body) => {
+    const response = await fetch(`${url}/${path}`, {
+      method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
+  };
+  const alice = await as('alice');
+  const early = await call(alice, 'GET', 'passkeys/registration');
+  if (early.status !== 403 || early.body.code !== 'MFA_VERIFICATION_REQUIRED')
+    throw new Error(`a passkey before a verification: ${early.status} ${JSON.stringify(early.body)}`);
+  // The next step's code: the step-up probe took this step's.
+  const verified = await call(alice, 'POST', 'transfers/verify', {
+    factor: 'TOTP',
+    code: totp(DEMO_TOTP_SECRET, Date.now() + 30_000),
+  });
+  if (verified.status !== 204)
+    throw new Error(`TOTP before a passkey: ${verified.status} ${JSON.stringify(verified.body)}`);
+  const registration = await call(alice, 'GET', 'passkeys/registration');
+  const credential = authenticator.createCredential(registration.body.options);
+  const added = await call(alice, 'POST', 'passkeys/registration', { ticket: registration.body.ticket, credential });
+  if (added.status !== 204) throw new Error(`adding a passkey: ${added.status} ${JSON.stringify(added.body)}`);
+  const later = await as('alice');
+  await expectStatus(url, '/transfers', later, 401, 'POST');
+  const challenge = await call(later, 'GET', 'passkeys/authentication');
+  const proof = { ticket: challenge.body.ticket, credential: authenticator.getAssertion(challenge.body.options) };
+  const passed = await call(later, 'POST', 'passkeys/authentication', proof);
+  if (passed.status !== 204) throw new Error(`step-up by passkey: ${passed.status} ${JSON.stringify(passed.body)}`);
+  await expectStatus(url, '/transfers', later, 201, 'POST');
+  const replayed = await call(later, 'POST', 'passkeys/authentication', proof);
+  if (replayed.status !== 400 || replayed.body.code !== 'MFA_PASSKEY_REJECTED')
+    throw new Error(`a replayed passkey answer: ${replayed.status} ${JSON.stringify(replayed.body)}`);
+  console.log('   passkey: added after a TOTP verification, then a step-up by passkey; a replayed answer is refused');
 }
 
 /** bob steps up by a code sent by SMS or e-mail: read where `genauth-emulator` prints it, used once only. */

@@ -1,10 +1,7 @@
 import { Body, Controller, Get, Post, Req, UseFilters, UseGuards, type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import {
   MfaFactorExceptionFilter,
   MfaFactorService,
-  MfaModule,
   RequireMfaBound,
   type MfaAttemptStore,
   type MfaModuleOptions,
@@ -12,10 +9,11 @@ import {
 import { DEMO_PASSWORD, DEMO_SEED, GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterName } from '../support/guard-app.js';
+import { bearerOf, startFactorApp, userFromToken } from '../support/step-up-app.js';
 import { parseWwwAuthenticate } from '../support/www-authenticate.js';
 
-type Req = { headers: Record<string, string | undefined>; user?: unknown };
-const bearer = (req: Req) => /^Bearer (.+)$/.exec(req.headers['authorization'] ?? '')?.[1] ?? '';
+type Req = { headers: Record<string, string | undefined> };
+const bearer = bearerOf;
 
 /** A step-up page's API, as an app writes it: the user's own token, the library's exceptions as answers. */
 @UseFilters(MfaFactorExceptionFilter)
@@ -33,17 +31,7 @@ class StepUpController {
 
 @Controller('transfer')
 class TransferController {
-  @UseGuards(
-    {
-      canActivate: (context: import('@nestjs/common').ExecutionContext) => {
-        const req = context.switchToHttp().getRequest<Req>();
-        const token = bearer(req);
-        if (token) req.user = { id: JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub };
-        return true;
-      },
-    },
-    RequireMfaBound({ anyOf: ['TOTP', 'SMS', 'EMAIL'] }, { verifiedWithin: '5m' }),
-  )
+  @UseGuards(userFromToken, RequireMfaBound({ anyOf: ['TOTP', 'SMS', 'EMAIL'] }, { verifiedWithin: '5m' }))
   @Get()
   transfer() {
     return { ok: true };
@@ -55,17 +43,8 @@ describe.each<AdapterName>(['express', 'fastify'])('step-up by SMS and e-mail co
   let app: INestApplication;
   let url: string;
 
-  async function startApp(extra: Partial<MfaModuleOptions> = {}) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [MfaModule.forRoot({ host: emulator.url, ...emulator.credentials[0]!, appId: 'demo-app', ...extra })],
-      controllers: [StepUpController, TransferController],
-    }).compile();
-    const started =
-      adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter()) : moduleRef.createNestApplication();
-    started.useLogger(false);
-    await started.listen(0, '127.0.0.1');
-    return { started, at: (await started.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1') };
-  }
+  const startApp = (extra: Partial<MfaModuleOptions> = {}) =>
+    startFactorApp(emulator, adapter, [StepUpController, TransferController], extra);
 
   beforeAll(async () => {
     await emulator.start();

@@ -1,27 +1,24 @@
-import { Controller, Get, UseGuards, type ExecutionContext } from '@nestjs/common';
-import { MfaFactorService, RequireMfaBound } from 'nestjs-genauth-mfa';
-import { DEMO_PASSWORD, DEMO_SEED, GenAuthEmulator } from 'nestjs-genauth-mfa/testing';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { MfaFactorService, MfaPasskeyService, RequireMfaBound, type MfaPasskeyCeremony } from 'nestjs-genauth-mfa';
+import {
+  DEMO_PASSWORD,
+  DEMO_SEED,
+  DEMO_TOTP_SECRET,
+  GenAuthEmulator,
+  SoftwareAuthenticator,
+  totpCode,
+  type PasskeyCreationOptionsJSON,
+  type PasskeyRequestOptionsJSON,
+} from 'nestjs-genauth-mfa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientKind } from '../support/redis-clients.js';
 import { startRedisReplicas, stopRedisReplicas, type RedisReplica } from '../support/redis-replicas.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-
-const tokenOf = (req: { headers: Record<string, string> }) =>
-  /^Bearer (.+)$/.exec(req.headers['authorization'] ?? '')?.[1];
+import { userFromToken } from '../support/step-up-app.js';
 
 @Controller('transfer')
 class TransferController {
-  @UseGuards(
-    {
-      canActivate: (context: ExecutionContext) => {
-        const req = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: unknown }>();
-        const token = tokenOf(req);
-        if (token) req.user = { id: JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub };
-        return true;
-      },
-    },
-    RequireMfaBound({ anyOf: ['SMS', 'EMAIL'] }, { verifiedWithin: '5m' }),
-  )
+  @UseGuards(userFromToken, RequireMfaBound({ anyOf: ['SMS', 'EMAIL'] }, { verifiedWithin: '5m' }))
   @Get()
   transfer() {
     return { ok: true };
@@ -80,5 +77,22 @@ describe.each<ClientKind>(['ioredis', 'node-redis'])('codes across replicas shar
       'MFA_TOO_MANY_ATTEMPTS',
       'MFA_TOO_MANY_ATTEMPTS',
     ]);
+  });
+
+  it('vouches on every replica for a passkey added on one: it steps up on the other', async () => {
+    const session = { accessToken: await emulator.signIn('alice', DEMO_PASSWORD) };
+    await service(0).verifyTotp(session, totpCode(DEMO_TOTP_SECRET));
+    const passkeys = (i: number) => replicas[i]!.app.get(MfaPasskeyService);
+    const authenticator = new SoftwareAuthenticator();
+    const options = (ceremony: MfaPasskeyCeremony) => ceremony.options as unknown;
+    const registration = await passkeys(0).registrationOptions(session);
+    const credential = authenticator.createCredential(options(registration) as PasskeyCreationOptionsJSON);
+    await passkeys(0).register(session, { ticket: registration.ticket, credential: { ...credential } });
+    const later = { accessToken: await emulator.signIn('alice', DEMO_PASSWORD) };
+    const challenge = await passkeys(1).authenticationOptions(later);
+    const assertion = authenticator.getAssertion(options(challenge) as PasskeyRequestOptionsJSON);
+    await expect(
+      passkeys(1).verify(later, { ticket: challenge.ticket, credential: { ...assertion } }),
+    ).resolves.toBeUndefined();
   });
 });

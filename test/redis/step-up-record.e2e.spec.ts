@@ -1,27 +1,15 @@
-import { Controller, Get, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import { MfaFactorService, RequireMfaBound } from 'nestjs-genauth-mfa';
 import { DEMO_PASSWORD, DEMO_SEED, DEMO_TOTP_SECRET, GenAuthEmulator, totpCode } from 'nestjs-genauth-mfa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientKind } from '../support/redis-clients.js';
 import { startRedisReplicas, stopRedisReplicas, type RedisReplica } from '../support/redis-replicas.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-
-const tokenOf = (req: { headers: Record<string, string> }) =>
-  /^Bearer (.+)$/.exec(req.headers['authorization'] ?? '')?.[1];
+import { userFromToken } from '../support/step-up-app.js';
 
 @Controller('transfer')
 class TransferController {
-  @UseGuards(
-    {
-      canActivate: (context: ExecutionContext) => {
-        const req = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: unknown }>();
-        const token = tokenOf(req);
-        if (token) req.user = { id: JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub };
-        return true;
-      },
-    },
-    RequireMfaBound('TOTP', { verifiedWithin: '5m' }),
-  )
+  @UseGuards(userFromToken, RequireMfaBound('TOTP', { verifiedWithin: '5m' }))
   @Get()
   transfer() {
     return { ok: true };

@@ -22,7 +22,11 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     sample = await startSample({ PORT: '0', JWT_SECRET: 'test-secret-of-the-browser-flow' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    // Passkeys need a domain for their RP id (an IP address is refused): localhost, on the sample's loopback.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--host-resolver-rules=MAP localhost 127.0.0.1'],
+    });
     page = await browser.newPage();
   });
 
@@ -125,6 +129,57 @@ describe('the sample app in a real browser: a user without TOTP is sent to enrol
       await page.waitForURL(/\/web\/transfer\?mfa_return=1$/);
       expect(await page.textContent('#content')).toContain('bob verified a factor within');
       await page.click('text=Sign out');
+    }
+  });
+
+  it('adds a passkey after a verification, and steps up with it in a new session (a virtual authenticator)', async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const base = sample.url.replace('127.0.0.1', 'localhost');
+    const signInAt = async () => {
+      await tab.goto(`${base}/web/sign-in?user=alice&returnTo=/web`);
+      await tab.fill('#password', DEMO_PASSWORD);
+      await tab.click('#sign-in');
+      await tab.waitForURL(/\/web$/);
+    };
+    try {
+      await signInAt();
+      await tab.goto(`${base}/web/mfa/passkey`);
+      await tab.click('#add-passkey');
+      await expect.poll(() => tab.textContent('#passkey-result')).toContain('Verify one of your factors (TOTP) first');
+      expect(sample.emulator!.passkeysOf('alice')).toEqual([]);
+      await tab.click('#verify-first');
+      // The next step's code: an earlier test took this step's.
+      await tab.fill('#code', totpCode(DEMO_TOTP_SECRET, Date.now() + 30_000));
+      await tab.click('#verify');
+      await tab.waitForURL(/\/web\/mfa\/passkey$/);
+      await tab.click('#add-passkey');
+      await expect.poll(() => tab.textContent('#passkey-result')).toBe('Your passkey is added.');
+      expect(sample.emulator!.passkeysOf('alice')).toHaveLength(1);
+      await tab.screenshot({ path: join(OUT, '8-passkey-added.png') });
+
+      await tab.click('text=Sign out');
+      await signInAt();
+      await tab.click('text=Transfer');
+      await tab.waitForURL(/\/web\/mfa\/verify\?/);
+      await tab.click('#use-passkey');
+      await tab.waitForURL(/\/web\/transfer\?mfa_return=1$/);
+      expect(await tab.textContent('#content')).toContain('alice verified a factor within');
+      await tab.screenshot({ path: join(OUT, '9-transfer-by-passkey.png') });
+    } finally {
+      await context.close();
     }
   });
 

@@ -44,6 +44,8 @@ export interface MfaStepUpSettings {
   readonly userVerifications: boolean;
   /** Used codes and counts of wrong codes and sends: the given store, else memory (one replica). */
   readonly attempts: MfaAttemptStore | undefined;
+  /** The factors a verified passkey counts as, for step-up routes (may be empty). */
+  readonly passkeyProves: readonly MfaFactor[];
 }
 
 /** Options of step-up (`MfaModuleOptions.stepUp`). */
@@ -74,6 +76,12 @@ export interface MfaStepUpModuleOptions {
    * keeps attempts (`RedisMfaBindingCache` does), else memory, which holds for one replica only.
    */
   attempts?: MfaAttemptStore;
+  /**
+   * Which factors a passkey verified through `MfaPasskeyService` counts as on step-up routes. Default
+   * `['TOTP']`: a passkey is, like an authenticator app, a device the user holds, and it cannot be phished.
+   * `[]` keeps passkeys out of step-up; `['TOTP', 'SMS', 'EMAIL']` lets them stand in for codes too.
+   */
+  passkeyProves?: readonly MfaFactorName[];
   /** Most sessions the in-memory record holds; the oldest go first. Default 100000. */
   maxEntries?: number;
   /**

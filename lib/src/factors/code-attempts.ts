@@ -74,6 +74,16 @@ export class CodeAttempts {
     return Math.ceil(RESEND_MS / 1000);
   }
 
+  /** Marks `key` (a passkey the library registered) for `ttlMs`, on every replica. */
+  async vouch(key: string, ttlMs: number): Promise<void> {
+    await this.safely(() => this.store.count(`vouched:${key}`, ttlMs));
+  }
+
+  /** Whether `key` is marked. */
+  async vouched(key: string): Promise<boolean> {
+    return (await this.safely(() => this.store.peek(`vouched:${key}`))).count > 0;
+  }
+
   private keys(who: CodeTrier): [string, number][] {
     const keys: [string, number][] = [[`wrong:s:${who.sessionKey}`, WRONG_PER_SESSION]];
     if (who.userId !== undefined) keys.push([`wrong:u:${who.userId}`, WRONG_PER_USER]);

@@ -83,3 +83,31 @@ export class MfaResendTooSoonException extends MfaFactorException {
     );
   }
 }
+
+/** 400 `MFA_PASSKEY_REJECTED`: GenAuth refused the passkey's answer; `triesLeft` more before a 429. */
+export class MfaPasskeyRejectedException extends MfaFactorException {
+  constructor(
+    readonly triesLeft: number,
+    reason: string,
+  ) {
+    super(400, 'MFA_PASSKEY_REJECTED', `The passkey was not accepted (${reason}): start again.`, { triesLeft });
+  }
+}
+
+/**
+ * 403 `MFA_VERIFICATION_REQUIRED`: registering a passkey needs a factor the user holds verified in this
+ * session first (a stolen session must not add its own passkey); `verifyWith` lists them.
+ */
+export class MfaVerificationRequiredException extends MfaFactorException {
+  constructor(
+    readonly verifyWith: readonly string[],
+    maxAgeSeconds: number,
+  ) {
+    super(
+      403,
+      'MFA_VERIFICATION_REQUIRED',
+      `Verify one of your factors (${verifyWith.join(', ')}) first: a passkey is added within ${maxAgeSeconds} seconds of it.`,
+      { verifyWith, maxAgeSeconds },
+    );
+  }
+}

@@ -46,3 +46,24 @@ export interface MfaCodeSent {
   /** Seconds before another code may be sent. */
   readonly resendAfterSeconds: number;
 }
+
+/**
+ * One WebAuthn ceremony started at GenAuth: its `ticket` (send it back with the browser's answer) and the
+ * options for the browser, in WebAuthn's JSON (`optionsJSON` of `@simplewebauthn/browser`'s
+ * `startRegistration` / `startAuthentication`, or `PublicKeyCredential.parse*OptionsFromJSON`).
+ */
+export interface MfaPasskeyCeremony {
+  readonly ticket: string;
+  /** `PublicKeyCredentialCreationOptionsJSON` or `PublicKeyCredentialRequestOptionsJSON`, as GenAuth gave it. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The browser's answer to a ceremony, with its ticket. */
+export interface MfaPasskeyProof {
+  readonly ticket: string;
+  /** `RegistrationResponseJSON` or `AuthenticationResponseJSON` (`PublicKeyCredential.toJSON()`). */
+  readonly credential: Readonly<Record<string, unknown>>;
+}
+
+/** How GenAuth files a registered authenticator (`authenticatorCode`). */
+export type MfaPasskeyKind = 'FINGERPRINT' | 'FACE' | 'OTHER';

@@ -3,21 +3,18 @@ import { MfaBindingResolver } from '../bindings/mfa-binding.resolver.js';
 import { GenAuthHttpClient } from '../client/genauth-http.client.js';
 import { parseFactor, toWireName, type MfaFactor, type MfaFactorName } from '../contracts/mfa-factor.js';
 import type { MfaServiceSettings } from '../contracts/settings.js';
-import { MFA_SERVICE_SETTINGS, MFA_STEP_UP_SETTINGS } from '../contracts/tokens.js';
-import type { MfaStepUpSettings } from '../contracts/verification.js';
+import { MFA_SERVICE_SETTINGS } from '../contracts/tokens.js';
 import type { GenAuthCallSite } from '../errors/genauth.errors.js';
-import { MfaOptionsError } from '../errors/mfa-options.error.js';
 import { MfaVerifications } from '../verifications/mfa-verifications.js';
-import { mfaSessionKey } from '../verifications/session-key.js';
 import { CodeAttempts, type CodeTrier } from './code-attempts.js';
+import { callAsUser, sessionKeyOf, trierOf, userSite } from './user-call.js';
 import { checkBody, codeIsValid, masked, sendBody, targetOf, type CodeTarget } from './code-targets.js';
-import { subjectOf, userFacing } from './factor-errors.js';
+import { subjectOf } from './factor-errors.js';
 import { enrolledFactors, enrollmentStarted, factorsToEnroll, verified } from './factor-answers.js';
 import {
   MfaCodeRejectedException,
   MfaFactorRequestRejectedException,
   MfaResendTooSoonException,
-  MfaSessionExpiredException,
   MfaTooManyAttemptsException,
 } from './factor.exceptions.js';
 import type {
@@ -28,7 +25,7 @@ import type {
   MfaSession,
 } from './factor.types.js';
 
-const site = (method: 'GET' | 'POST', endpoint: string): GenAuthCallSite => ({ method, path: `/api/v3/${endpoint}` });
+const site = userSite;
 const LIST_ENROLLED = site('GET', 'list-enrolled-factors');
 const LIST_TO_ENROLL = site('GET', 'list-factors-to-enroll');
 const START_ENROLLMENT = site('POST', 'send-enroll-factor-request');
@@ -57,7 +54,6 @@ const SENT_CODE = /^\d{4,8}$/;
 @Injectable()
 export class MfaFactorService {
   private readonly logger = new Logger('MfaFactorService');
-  private readonly attempts: CodeAttempts;
 
   /** @internal Nest creates it. */
   constructor(
@@ -65,10 +61,8 @@ export class MfaFactorService {
     private readonly bindings: MfaBindingResolver,
     private readonly verifications: MfaVerifications,
     @Inject(MFA_SERVICE_SETTINGS) private readonly settings: MfaServiceSettings,
-    @Inject(MFA_STEP_UP_SETTINGS) stepUp: MfaStepUpSettings,
-  ) {
-    this.attempts = new CodeAttempts(stepUp.attempts, stepUp.maxEntries);
-  }
+    private readonly attempts: CodeAttempts,
+  ) {}
 
   /** The factors the user has bound. */
   async listEnrolledFactors(session: MfaSession): Promise<MfaEnrolledFactor[]> {
@@ -217,21 +211,14 @@ export class MfaFactorService {
   }
 
   private trier(session: MfaSession): CodeTrier {
-    if (typeof session?.accessToken !== 'string' || session.accessToken === '') throw new MfaSessionExpiredException();
-    return { sessionKey: this.sessionKey(session), userId: session.userId ?? subjectOf(session?.accessToken) };
+    return trierOf(session);
   }
 
   private sessionKey(session: MfaSession): string {
-    return session.sessionKey ?? mfaSessionKey(session.accessToken);
+    return sessionKeyOf(session);
   }
 
-  private async call(at: GenAuthCallSite, params: Record<string, unknown>, session: MfaSession): Promise<unknown> {
-    if (!this.settings.appId) throw new MfaOptionsError('appId', 'MfaFactorService calls the application: set appId');
-    if (typeof session?.accessToken !== 'string' || session.accessToken === '') throw new MfaSessionExpiredException();
-    try {
-      return await this.client.call(at.method as 'GET' | 'POST', at.path, params, { token: session.accessToken });
-    } catch (error) {
-      throw userFacing(error);
-    }
+  private call(at: GenAuthCallSite, params: Record<string, unknown>, session: MfaSession): Promise<unknown> {
+    return callAsUser(this.client, this.settings.appId, at, params, session);
   }
 }

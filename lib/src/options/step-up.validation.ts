@@ -29,6 +29,16 @@ function factorMap(value: unknown, option: string): Record<string, readonly MfaF
   return map;
 }
 
+/** A list of factor names (possibly empty), or the default. */
+function factorList(value: unknown, option: string, fallback: readonly MfaFactor[]): readonly MfaFactor[] {
+  if (value === undefined) return fallback;
+  const parsed = Array.isArray(value) ? value.map(parseFactor) : [undefined];
+  if (parsed.some((f) => f === undefined)) {
+    throw new MfaOptionsError(option, 'it must be a list of EMAIL, SMS, TOTP (or OTP), FACE (or empty)');
+  }
+  return Object.freeze([...new Set(parsed as MfaFactor[])]);
+}
+
 /** Whether a store keeps verifications too (`recordVerification` and `verifications`). */
 function keepsVerifications(store: unknown): store is MfaVerificationStore {
   const candidate = store as Partial<Record<string, unknown>> | null | undefined;
@@ -58,6 +68,7 @@ export function stepUpSettings(value: unknown, cacheStore: MfaBindingCache | und
     sessionKey: fn(options.sessionKey, 'stepUp.sessionKey'),
     claims: fn(options.claims, 'stepUp.claims'),
     amr: { ...RFC8176_AMR, ...factorMap(options.amr, 'stepUp.amr') },
+    passkeyProves: factorList(options.passkeyProves, 'stepUp.passkeyProves', ['TOTP']),
     acr: factorMap(options.acr, 'stepUp.acr'),
     store: options.store ?? (keepsVerifications(cacheStore) ? cacheStore : undefined),
     maxEntries: integer(options.maxEntries, 'stepUp.maxEntries', 100_000, 1, 10_000_000),

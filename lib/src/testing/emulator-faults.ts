@@ -39,6 +39,8 @@ export type EmulatorEndpoint =
   | 'send-sms'
   | 'send-email'
   | 'pre-check-code'
+  | 'webauthn/registration'
+  | 'webauthn/authentication'
   | '/oidc/.well-known/jwks.json';
 
 /** Faults per endpoint (`'*'` for all), each used up after its `times`. */

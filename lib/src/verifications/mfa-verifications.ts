@@ -49,6 +49,11 @@ export class MfaVerifications {
     return this.record.record(userRecordKey(userId), factor, at, ttl);
   }
 
+  /** What the record says a session verified, and when (`{}` when nothing). @internal */
+  async sessionVerifications(sessionKey: string): Promise<MfaFactorTimes> {
+    return this.record.verifications(sessionKey);
+  }
+
   /** What the claims and the record say of a request, the latest time per factor. Never throws. @internal */
   verifiedAt(
     context: ExecutionContext,

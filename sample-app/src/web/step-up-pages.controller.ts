@@ -36,7 +36,7 @@ export class StepUpPagesController {
   <button id="send-${factor.toLowerCase()}" type="submit">Send me a code by ${NAMES[factor]}</button>
 </form>`,
       );
-    return this.frame(req, error, totp + sends.join('\n') || '<p>You have no factor that can be verified here.</p>');
+    return this.frame(req, error, totp + sends.join('\n') + passkeyButton(back));
   }
 
   /** Sends a code by SMS or e-mail, then shows the field to enter it. */
@@ -82,6 +82,14 @@ ${forms}`,
       req.user.id,
     );
   }
+}
+
+/** Step-up with a passkey the user added (the script calls MfaPasskeyService's endpoints, then goes back). */
+function passkeyButton(back: string): string {
+  return `<p id="passkey-result" class="note" hidden></p>
+<button id="use-passkey" type="button" onclick="passkey('authentication', this.dataset.back)" data-back="${back}">Use a passkey</button>
+<p><a id="add-passkey-link" href="/web/mfa/passkey">Add a passkey</a></p>
+<script src="/web/mfa/passkey/passkey.js"></script>`;
 }
 
 /** The code field of one factor; `sent` says where an SMS or e-mail code went. */
