@@ -93,6 +93,38 @@ describe('the built package', () => {
     ]);
   });
 
+  it('imports the main entry point without @nestjs/core, which forRoot then takes from the app', () => {
+    const hook = `export async function resolve(specifier, context, next) {
+      if (/^@nestjs\\/core(\\/|$)/.test(specifier)) throw new Error('asked for ' + specifier);
+      return next(specifier, context);
+    }`;
+    const refused = `
+      import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+      const main = await import('nestjs-genauth-mfa');
+      const core = await import('@nestjs/core').then(() => 'loaded', (e) => e.message);
+      console.log(JSON.stringify({ guard: main.RequireMfaBound('TOTP').name, core }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', refused], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ guard: 'RequireMfaBound(TOTP)', core: 'asked for @nestjs/core' });
+    // The module forRoot promises Nest is built from the app's own @nestjs/core (one instance of its classes).
+    const shared = `
+      const { MfaModule } = await import('nestjs-genauth-mfa');
+      const module = MfaModule.forRoot({ accessKeyId: 'k', accessKeySecret: 's' });
+      const promised = module.imports.filter((i) => i instanceof Promise);
+      const core = await Promise.all(promised);
+      const { DiscoveryModule, ModuleRef } = await import('@nestjs/core');
+      const inject = core.flatMap((m) => m.providers.flatMap((p) => p.inject ?? []));
+      console.log(JSON.stringify({
+        promised: promised.length,
+        discovery: core.some((m) => m.imports.includes(DiscoveryModule)),
+        moduleRef: inject.includes(ModuleRef),
+      }));
+    `;
+    const same = execFileSync(process.execPath, ['--input-type=module', '-e', shared], { encoding: 'utf8' });
+    expect(JSON.parse(same)).toEqual({ promised: 1, discovery: true, moduleRef: true });
+  });
+
   it('ships type declarations for every entry point', async () => {
     const pkg = (await import('nestjs-genauth-mfa/package.json', { with: { type: 'json' } })).default as unknown as {
       exports: Record<string, { types: string }>;

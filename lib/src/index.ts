@@ -18,7 +18,8 @@ export type {
   MfaGuardSettings,
   MfaUserResolver,
 } from './contracts/settings.js';
-export { MFA_GUARD_SETTINGS } from './contracts/tokens.js';
+export { MFA_GUARD_SETTINGS, MFA_METADATA_READER } from './contracts/tokens.js';
+export type { MetadataReader } from './policy/metadata-reader.js';
 
 // The Management API
 export { MfaManagementService } from './management/mfa-management.service.js';

@@ -376,10 +376,10 @@ const rows = [
   ],
   [
     '14',
-    'start-up: importing the library vs importing @nestjs/common and @nestjs/core',
-    `${f(startup.importMs.ours.median)} vs ${f(startup.importMs.nest.median)} ms = ${described(startup.importRatio.versusNest, 2)}; ${startup.modules.ours.files} vs ${startup.modules.nest.files} files loaded; @nestjs/common alone ${f(startup.importMs.common.median)} ms, ${startup.modules.common.files} files (ours over it ${f(startup.importRatio.versusCommon.median, 2)}x)`,
+    'start-up: importing the library vs importing @nestjs/common',
+    `${f(startup.importMs.ours.median)} vs ${f(startup.importMs.common.median)} ms = ${described(startup.importRatio.versusCommon, 2)}; ${startup.modules.ours.files} vs ${startup.modules.common.files} files loaded; @nestjs/common and @nestjs/core ${f(startup.importMs.nest.median)} ms, ${startup.modules.nest.files} files (ours over them ${f(startup.importRatio.versusNest.median, 2)}x)`,
     `<= ${startup.targets.importRatio}x`,
-    verdict(startup.importRatio.versusNest.median <= startup.targets.importRatio),
+    verdict(startup.importRatio.versusCommon.median <= startup.targets.importRatio),
   ],
   [
     '14b',
@@ -453,8 +453,8 @@ const summary = [
   ['13', 'cold lookup: our CPU beyond bare HTTP', iqr(cold.own, 0, ' µs'), '<= 200 µs', verdict(cold.met)],
   [
     '14',
-    'import vs Nest; boot delta; `genauth-mfa --help`',
-    `${f(startup.importRatio.versusNest.median, 2)}x; +${f(startup.bootMs.cpuDelta.median)} ms CPU; ${f(startup.cliHelpMs.help.median)} ms`,
+    'import vs @nestjs/common; boot delta; `genauth-mfa --help`',
+    `${f(startup.importRatio.versusCommon.median, 2)}x; +${f(startup.bootMs.cpuDelta.median)} ms CPU; ${f(startup.cliHelpMs.help.median)} ms`,
     '<= 1.15x; <= 50 ms; <= 300 ms',
     verdict(startup.met),
   ],

@@ -12,7 +12,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env['BENCH_STARTUP_ROUNDS'] ?? 15);
 const CLI = fileURLToPath(new URL('../bin/genauth-mfa.js', import.meta.resolve('nestjs-genauth-mfa')));
 
-/** Nest's two packages: every Nest app has loaded them before it can start, so ours is judged against them. */
+/**
+ * Ours is judged against `@nestjs/common` alone (the issue's bar), and reported against Nest's two packages,
+ * which every Nest app has loaded before it can start.
+ */
 const NEST = ['@nestjs/common', '@nestjs/core'];
 const CANDIDATES = { nest: NEST, ours: ['nestjs-genauth-mfa'], common: ['@nestjs/common'] } as const;
 type Candidate = keyof typeof CANDIDATES;
@@ -42,7 +45,7 @@ export interface StartupCost {
   rounds: number;
   /** Milliseconds to import, per candidate (medians with their spreads). */
   importMs: Record<Candidate, Spread>;
-  /** Per round: ours over Nest's two packages, and over @nestjs/common alone. */
+  /** Per round: ours over Nest's two packages, and over @nestjs/common alone (the one judged). */
   importRatio: { versusNest: Spread; versusCommon: Spread };
   /** Files loaded by each import, with the packages that contribute most. */
   modules: Record<Candidate, { files: number; byPackage: Record<string, number> }>;
@@ -107,7 +110,7 @@ export function startupCost(): StartupCost {
     cliHelpMs: { help: spread(help), emptyNode: spread(emptyNode) },
     targets,
     met:
-      median(versusNest) <= targets.importRatio &&
+      median(versusCommon) <= targets.importRatio &&
       median(boots.cpuDelta) <= targets.bootDeltaMs &&
       median(help) <= targets.cliHelpMs,
   };

@@ -1,5 +1,9 @@
 /** Injection token of the guard's settings ({@link MfaGuardSettings}), for guard subclasses' constructors. */
 export const MFA_GUARD_SETTINGS = Symbol('MFA_GUARD_SETTINGS');
+/** Injection token of the guard's {@link MetadataReader}, for guard subclasses' constructors. */
+export const MFA_METADATA_READER = Symbol('MFA_METADATA_READER');
+/** Injection token of `@nestjs/core`'s services ({@link NestCoreServices}). @internal */
+export const MFA_NEST_CORE = Symbol('MFA_NEST_CORE');
 /** Injection token of all validated settings. @internal */
 export const MFA_SETTINGS = Symbol('MFA_SETTINGS');
 /** Injection token of the client's settings, credentials included. @internal */

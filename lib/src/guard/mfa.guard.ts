@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { MfaDecision } from '../contracts/decision.js';
 import { defaultDenialBody, type MfaDenial } from '../contracts/denial.js';
 import type { CompiledPolicy } from '../contracts/policy.js';
 import type { MfaCheck, MfaRoute } from '../contracts/route.js';
 import type { MfaGuardSettings } from '../contracts/settings.js';
-import { MFA_GUARD_SETTINGS } from '../contracts/tokens.js';
+import { MFA_GUARD_SETTINGS, MFA_METADATA_READER } from '../contracts/tokens.js';
 import type { MfaUserRef } from '../contracts/user-ref.js';
 import { MfaDecisionEngine } from '../decision/mfa-decision-engine.js';
+import type { MetadataReader } from '../policy/metadata-reader.js';
 import { declaredRoute } from '../policy/route-declarations.js';
 import { setHeader, type MfaTransport } from '../transports/mfa-transport.js';
 import { isKnownTransport, transportOf } from '../transports/registry.js';
@@ -39,7 +39,7 @@ export class MfaGuard implements CanActivate {
   private readonly noUser = new Set<string>();
 
   constructor(
-    @Inject(Reflector) protected readonly reflector: Reflector,
+    @Inject(MFA_METADATA_READER) protected readonly reflector: MetadataReader,
     @Inject(MFA_GUARD_SETTINGS) protected readonly settings: MfaGuardSettings,
     @Inject(MfaDecisionEngine) protected readonly engine: MfaDecisionEngine,
   ) {}

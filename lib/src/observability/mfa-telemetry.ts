@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import {
   MFA_DECISION_EVENT,
   type CircuitState,
@@ -7,8 +6,9 @@ import {
   type MfaDecisionOutcome,
 } from '../contracts/decision.js';
 import type { RouteDecisionCounts } from '../contracts/route.js';
+import type { NestCoreServices } from '../contracts/nest-core.js';
 import type { MfaTelemetrySettings } from '../contracts/settings.js';
-import { MFA_TELEMETRY_SETTINGS } from '../contracts/tokens.js';
+import { MFA_NEST_CORE, MFA_TELEMETRY_SETTINGS } from '../contracts/tokens.js';
 import { LIBRARY_VERSION } from '../contracts/version.js';
 import { importOptional } from '../util/optional-import.js';
 import { isThenable } from '../util/thenable.js';
@@ -39,7 +39,7 @@ export class MfaTelemetry implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(MFA_TELEMETRY_SETTINGS) private readonly settings: MfaTelemetrySettings,
-    private readonly moduleRef: ModuleRef,
+    @Inject(MFA_NEST_CORE) private readonly core: NestCoreServices,
   ) {
     this.listening = settings.onDecision !== undefined;
   }
@@ -52,7 +52,7 @@ export class MfaTelemetry implements OnModuleInit, OnModuleDestroy {
       const token = events?.EventEmitter2 ?? events?.default?.EventEmitter2;
       if (typeof token === 'function') {
         try {
-          this.emitter = this.moduleRef.get(token, { strict: false });
+          this.emitter = this.core.moduleRef.get(token, { strict: false });
         } catch {
           // The package is installed but the app has no EventEmitterModule: nothing to emit on.
         }

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
 import type { CompiledPolicy } from '../contracts/policy.js';
 import type { MfaGuardSettings } from '../contracts/settings.js';
 import { MFA_METADATA } from '../contracts/tokens.js';
+import type { MetadataReader } from './metadata-reader.js';
 import { rolloutOf } from './rollout.js';
 
 // Where @UseGuards() keeps its list: the value of Nest's GUARDS_METADATA, stable since Nest 5 and not
@@ -37,7 +37,7 @@ export function isAttachedTo(target: object, guard: unknown): boolean {
  * module's `defaultPolicy`. `guardPolicy` is the policy of the guard asking, `guardType` its class.
  */
 export function routePolicy(
-  reflector: Reflector,
+  reflector: MetadataReader,
   type: Type,
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- what ExecutionContext.getHandler() gives
   handler: Function,
@@ -101,7 +101,7 @@ export interface DeclaredRoute {
 
 /** Where a route is, and which guard asks (its class and the policy it was given). */
 export interface RouteSite {
-  readonly reflector: Reflector;
+  readonly reflector: MetadataReader;
   readonly controller: Type;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- what ExecutionContext.getHandler() gives
   readonly handler: Function;
@@ -116,8 +116,8 @@ export function declaredRoute(site: RouteSite, defaults: MfaGuardSettings): Decl
   const skip = reflector.getAllAndOverride<boolean>(MFA_METADATA.skip, targets) === true;
   const failOpen = reflector.getAllAndOverride<boolean | undefined>(MFA_METADATA.failOpen, targets);
   const level = (target: object) => ({
-    reportOnly: reflector.get<boolean | undefined>(MFA_METADATA.reportOnly, target as Type),
-    enforceFrom: reflector.get<number | undefined>(MFA_METADATA.enforceFrom, target as Type),
+    reportOnly: reflector.get<boolean | undefined>(MFA_METADATA.reportOnly, target),
+    enforceFrom: reflector.get<number | undefined>(MFA_METADATA.enforceFrom, target),
   });
   const module = { reportOnly: defaults.reportOnly, enforceFrom: defaults.enforceFrom };
   const { reportOnly, enforceFrom } = rolloutOf([level(handler), level(controller), module]);
